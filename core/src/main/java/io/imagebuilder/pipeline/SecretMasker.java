@@ -1,0 +1,36 @@
+package io.imagebuilder.pipeline;
+
+import io.imagebuilder.template.Secret;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Replaces every known secret value in a text with {@link Secret#MASK} before it is logged or reported. */
+public final class SecretMasker {
+
+    private final List<String> values = new CopyOnWriteArrayList<>();
+
+    public void add(Secret secret) {
+        add(secret.reveal());
+    }
+
+    /** Registers a raw value (short values are ignored: masking "a" everywhere would garble every log). */
+    public void add(String value) {
+        if (value != null && value.length() >= 3 && !values.contains(value)) {
+            values.add(value);
+            values.sort(Comparator.comparingInt(String::length).reversed()); // longest first
+        }
+    }
+
+    public String mask(String text) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String v : values) {
+            out = out.replace(v, Secret.MASK);
+        }
+        return out;
+    }
+}

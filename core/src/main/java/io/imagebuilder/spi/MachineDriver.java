@@ -1,0 +1,28 @@
+package io.imagebuilder.spi;
+
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.template.Output;
+
+import java.nio.file.Path;
+
+/**
+ * Runs build VMs. Implemented by the qemu-driver module (libvirt), found with {@link java.util.ServiceLoader};
+ * a caller may also hand one to the builder directly.
+ */
+public interface MachineDriver {
+
+    /** Makes the build VM's disk as {@code plan} says. The caller deletes {@code plan.target()} in cleanup. */
+    void prepareDisk(DiskPlan plan, StepContext ctx) throws Exception;
+
+    /**
+     * Defines and starts the VM. The returned instance is closed by the caller in cleanup, which must destroy
+     * and undefine the domain and free its ports, whatever state it is in.
+     */
+    MachineInstance start(MachineSpec spec, StepContext ctx) throws Exception;
+
+    /**
+     * Writes the finished disk {@code source} to {@code target} in the output's format, compacting and
+     * compressing as asked, with progress events. A backing chain is flattened.
+     */
+    void convert(Path source, Path target, Output output, StepContext ctx) throws Exception;
+}

@@ -1,0 +1,30 @@
+package io.imagebuilder.spi;
+
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.template.ProvisionerSpec;
+import io.imagebuilder.template.TemplateException;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A provisioner type beyond shell and file (the VISA set: guacd, xrdp, visa-pam, jupyterlab, ...), found with
+ * {@link java.util.ServiceLoader}: when a template is loaded, so an unknown type or a bad option fails before any
+ * VM starts, and when the build runs it.
+ */
+public interface ProvisionerKind {
+
+    /** The {@code type:} written in templates, e.g. {@code guacd}. */
+    String type();
+
+    /** Checks the options; throws a {@link TemplateException} naming the option and the template location. */
+    void validate(ProvisionerSpec.Custom spec) throws TemplateException;
+
+    /** Local files this provisioner reads (checked to exist before the build, part of the cache digest). */
+    default List<Path> localFiles(ProvisionerSpec.Custom spec) {
+        return List.of();
+    }
+
+    /** Runs it in the guest; fails with the provisioner's name, exit code and output tail. */
+    void run(ProvisionerSpec.Custom spec, GuestSession guest, StepContext ctx) throws Exception;
+}

@@ -1,0 +1,15 @@
+package io.imagebuilder.template;
+
+/** How QEMU runs the guest. {@code AUTO} picks KVM only where a KVM guest really runs, TCG otherwise. */
+public enum Accelerator {
+    AUTO, KVM, TCG;
+
+    public static Accelerator parse(String s) {
+        return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "", "auto", "none" -> AUTO; // Packer's "none" means "let QEMU choose"
+            case "kvm" -> KVM;
+            case "tcg" -> TCG;
+            default -> throw new IllegalArgumentException("unknown accelerator '" + s + "' (auto, kvm or tcg)");
+        };
+    }
+}
