@@ -1,0 +1,126 @@
+package io.imagebuilder.template.internal;
+
+import io.imagebuilder.template.Location;
+import io.imagebuilder.template.TemplateException;
+import io.imagebuilder.template.internal.YNode.YMap;
+import io.imagebuilder.template.internal.YNode.YScalar;
+import io.imagebuilder.template.internal.YNode.YSeq;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * packme's layout, read as it is: {@code config.yml} lists the templates and what each extends;
+ * {@code templates/NAME/manifest.yml} holds {@code parameters:} and a {@code packer:} section, and
+ * {@code templates/NAME/environment.yml} more variables.
+ */
+public final class PackmeLayout {
+
+    public static final String CONFIG_FILE = "config.yml";
+
+    /** One template listed in config.yml. */
+    private record Listed(String name, Optional<String> parent, Location at, Location extendsAt) {}
+
+    private final Path root;
+    private final Map<String, Listed> listed;
+    private final Problems problems;
+
+    private PackmeLayout(Path root, Map<String, Listed> listed, Problems problems) {
+        this.root = root;
+        this.listed = listed;
+        this.problems = problems;
+    }
+
+    public static boolean isRoot(Path dir) {
+        return Files.isRegularFile(dir.resolve(CONFIG_FILE));
+    }
+
+    static PackmeLayout open(Path root, Problems problems) {
+        Path dir = root.toAbsolutePath().normalize();
+        YMap config = YamlReader.readMap(dir.resolve(CONFIG_FILE));
+        Map<String, Listed> listed = new LinkedHashMap<>();
+        config.entries().forEach((k, e) -> {
+            if (!k.equals("templates")) {
+                problems.warn(e.keyLocation(), "unknown key '" + k + "' in config.yml (ignored)");
+            }
+        });
+        YNode templates = config.get("templates");
+        if (templates instanceof YMap map) {
+            map.entries().forEach((name, e) -> listed.put(name, listed(name, e.keyLocation(), e.value(), problems)));
+        } else if (templates instanceof YSeq seq) {
+            for (YNode item : seq.items()) {
+                YNode name = item instanceof YMap m ? m.get("name") : item;
+                if (!(name instanceof YScalar s) || s.isNull()) {
+                    throw new TemplateException(item.location(), "each template in the list needs a name");
+                }
+                listed.put(s.text(), listed(s.text(), item.location(), item, problems));
+            }
+        }
+        if (listed.isEmpty()) {
+            throw new TemplateException(config.location(), "config.yml lists no templates (templates: {name: {}})");
+        }
+        return new PackmeLayout(dir, listed, problems);
+    }
+
+    private static Listed listed(String name, Location at, YNode body, Problems problems) {
+        if (!(body instanceof YMap m)) {
+            return new Listed(name, Optional.empty(), at, at);
+        }
+        m.entries().forEach((k, e) -> {
+            if (!List.of("name", "extends", "packages").contains(k)) {
+                problems.warn(e.keyLocation(), "unknown key '" + k + "' for template '" + name + "' (ignored)");
+            }
+        });
+        YNode ext = m.get("extends");
+        if (YNode.isNull(ext)) {
+            return new Listed(name, Optional.empty(), at, at);
+        }
+        if (!(ext instanceof YScalar s)) {
+            throw new TemplateException(ext.location(), "extends must name one template");
+        }
+        return new Listed(name, Optional.of(s.text()), at, s.location());
+    }
+
+    List<String> names() {
+        return List.copyOf(listed.keySet());
+    }
+
+    Location location() {
+        return Location.of(root.resolve(CONFIG_FILE), 0);
+    }
+
+    /** The chain ending in template {@code name}, parents first. */
+    List<RawImage> chain(String name) {
+        RawImage target = read(name);
+        if (target == null) {
+            throw new TemplateException(location(), "no template '" + name + "' in config.yml (templates: "
+                    + String.join(", ", names()) + ")");
+        }
+        return Chains.resolve(target, this::read, n -> "config.yml lists " + String.join(", ", names()));
+    }
+
+    private RawImage read(String name) {
+        Listed l = listed.get(name);
+        if (l == null) {
+            return null;
+        }
+        Path folder = root.resolve("templates").resolve(name);
+        Path manifestFile = folder.resolve("manifest.yml");
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new TemplateException(l.at(), "template '" + name + "': " + manifestFile + " not found");
+        }
+        YMap manifest = YamlReader.readMap(manifestFile);
+        YMap packer = PackmeTranslator.packerSection(manifest, problems);
+        Path envFile = folder.resolve("environment.yml");
+        Map<String, YScalar> env = Files.isRegularFile(envFile)
+                ? RawImage.variables(YamlReader.readMap(envFile), problems) : Map.of();
+        return new RawImage(name, Location.of(manifestFile, 1), folder,
+                PackmeTranslator.translate(packer, l.parent().isPresent(), problems), l.parent(), l.extendsAt(),
+                RawImage.variables(manifest.get("parameters"), problems), env,
+                RawImage.variables(packer.get("variables"), problems));
+    }
+}

@@ -1,0 +1,47 @@
+package io.imagebuilder.template.internal;
+
+import io.imagebuilder.template.Location;
+import io.imagebuilder.template.TemplateException;
+import io.imagebuilder.template.TemplateWarning;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Collects every error and warning of a load, so the user gets all of them at once. */
+public final class Problems {
+
+    private final Set<TemplateException.Problem> errors = new LinkedHashSet<>();
+    private final Set<TemplateWarning> warnings = new LinkedHashSet<>();
+
+    public void error(Location at, String message) {
+        errors.add(new TemplateException.Problem(at, message));
+    }
+
+    public void add(TemplateException e) {
+        errors.addAll(e.problems());
+    }
+
+    public void warn(Location at, String message) {
+        warnings.add(new TemplateWarning(at, message));
+    }
+
+    public boolean hasErrors() {
+        return !errors.isEmpty();
+    }
+
+    public int errorCount() {
+        return errors.size();
+    }
+
+    public List<TemplateWarning> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    public void throwIfAny() {
+        if (!errors.isEmpty()) {
+            throw new TemplateException(new ArrayList<>(errors));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.imagebuilder.template.internal;
+
+import io.imagebuilder.template.Location;
+import io.imagebuilder.template.internal.YNode.YMap;
+import io.imagebuilder.template.internal.YNode.YScalar;
+import io.imagebuilder.template.internal.YNode.YSeq;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * One image as read from disk, before variables: its YAML in our layout's shape (packme manifests are
+ * translated), what it extends, and its variable sources.
+ *
+ * @param folder          where relative paths start
+ * @param extendsAt       where {@code extends} was written, for chain errors
+ * @param packerVariables packme's {@code packer.variables} (for {@code {{ user `x` }}}), null in our layout
+ */
+record RawImage(String name, Location location, Path folder, YMap tree, Optional<String> parent,
+                Location extendsAt, Map<String, YScalar> defaults, Map<String, YScalar> environment,
+                Map<String, YScalar> packerVariables) {
+
+    /** The scalar values of a variables mapping; a list becomes its items joined by spaces. */
+    static Map<String, YScalar> variables(YNode node, Problems problems) {
+        Map<String, YScalar> out = new LinkedHashMap<>();
+        if (YNode.isNull(node)) {
+            return out;
+        }
+        if (!(node instanceof YMap map)) {
+            problems.error(node.location(), "variables must be a mapping (name: value)");
+            return out;
+        }
+        map.entries().forEach((k, e) -> {
+            YNode v = e.value();
+            if (v instanceof YScalar s) {
+                out.put(k, s.isNull() ? YScalar.of("", s.location()) : s);
+            } else if (v instanceof YSeq seq && seq.items().stream().allMatch(i -> i instanceof YScalar)) {
+                out.put(k, YScalar.of(seq.items().stream().map(i -> ((YScalar) i).text())
+                        .collect(Collectors.joining(" ")), seq.location()));
+            } else {
+                problems.warn(e.keyLocation(), "variable '" + k + "' is a mapping; only plain values and lists"
+                        + " can be used (ignored)");
+            }
+        });
+        return out;
+    }
+}
