@@ -23,7 +23,7 @@ record RawImage(String name, Location location, Path folder, YMap tree, Optional
                 Location extendsAt, Map<String, YScalar> defaults, Map<String, YScalar> environment,
                 Map<String, YScalar> packerVariables) {
 
-    /** The scalar values of a variables mapping; a list becomes its items joined by spaces. */
+    /** The values of a variables mapping; a list becomes its items joined by spaces, an empty value is left out. */
     static Map<String, YScalar> variables(YNode node, Problems problems) {
         Map<String, YScalar> out = new LinkedHashMap<>();
         if (YNode.isNull(node)) {
@@ -36,7 +36,9 @@ record RawImage(String name, Location location, Path folder, YMap tree, Optional
         map.entries().forEach((k, e) -> {
             YNode v = e.value();
             if (v instanceof YScalar s) {
-                out.put(k, s.isNull() ? YScalar.of("", s.location()) : s);
+                if (!s.isNull()) { // "name:" with no value declares a variable the user must define
+                    out.put(k, s);
+                }
             } else if (v instanceof YSeq seq && seq.items().stream().allMatch(i -> i instanceof YScalar)) {
                 out.put(k, YScalar.of(seq.items().stream().map(i -> ((YScalar) i).text())
                         .collect(Collectors.joining(" ")), seq.location()));

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+python3 -m pip install "jupyterlab==${JUPYTER_VERSION}"
+reboot
