@@ -37,6 +37,19 @@ public record ImageTemplate(String name, Location location, Optional<String> par
         variables = Map.copyOf(variables);
     }
 
+    @Override
+    public String toString() {
+        // generated files (a preseed) hold rendered passwords: print their names and sizes, never their text
+        StringBuilder http = new StringBuilder("{");
+        httpContent.forEach((k, v) -> http.append(http.length() > 1 ? ", " : "").append(k).append(" (")
+                .append(v.length()).append(" chars)"));
+        return "ImageTemplate[name=" + name + ", location=" + location + ", parent=" + parent
+                + ", description=" + description + ", source=" + source + ", machine=" + machine
+                + ", communicator=" + communicator + ", httpDirectory=" + httpDirectory + ", httpContent="
+                + http.append('}') + ", provisioners=" + provisioners + ", shutdown=" + shutdown + ", output="
+                + output + ", publish=" + publish + ", variables=" + variables + "]";
+    }
+
     public static Builder builder(String name) {
         return new Builder(name);
     }
