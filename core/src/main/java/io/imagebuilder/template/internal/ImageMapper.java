@@ -43,7 +43,9 @@ final class ImageMapper {
         top.section("ssh").ifPresent(s -> b.communicator(ssh(s)));
         http(top).ifPresent(dir -> {
             b.httpDirectory(dir);
-            HttpContent.render(dir, top.ctx()).forEach(b::httpContent);
+            if (Files.isDirectory(dir)) { // a missing one is already reported
+                HttpContent.render(dir, top.ctx()).forEach(b::httpContent);
+            }
         });
         provisioners.read(top).forEach(b::provisioner);
         top.section("shutdown").ifPresent(s -> b.shutdown(shutdown(s)));

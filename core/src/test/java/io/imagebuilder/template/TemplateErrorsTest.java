@@ -1,0 +1,169 @@
+package io.imagebuilder.template;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every kind of template error is reported before any build, with its file and line. */
+class TemplateErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String DISK = "source:\n  disk:\n    image: https://example.org/base.qcow2\n";
+
+    private TemplateException fails(String imageYml) {
+        Trees.write(dir, "img/image.yml", imageYml);
+        return assertThrows(TemplateException.class, () -> Trees.loader().load(dir.resolve("img")));
+    }
+
+    private Location at(int line) {
+        return Location.of(dir.resolve("img/image.yml"), line);
+    }
+
+    private static void assertProblem(TemplateException e, Location where, String text) {
+        assertTrue(e.problems().stream().anyMatch(p -> p.location().equals(where) && p.message().contains(text)),
+                "expected '" + text + "' at " + where + " in:\n" + e.getMessage());
+        assertTrue(e.getMessage().contains(where.toString()), e.getMessage());
+    }
+
+    @Test
+    void malformedYamlNamesFileAndLine() {
+        TemplateException e = fails(DISK + "machine:\n  cpus: [1, 2\n");
+        assertEquals(1, e.problems().size());
+        assertTrue(e.problems().get(0).message().startsWith("malformed YAML"), e.getMessage());
+        assertEquals(dir.resolve("img/image.yml"), e.problems().get(0).location().file());
+        assertTrue(e.problems().get(0).location().line() >= 5, e.getMessage());
+    }
+
+    @Test
+    void duplicateKeyIsMalformed() {
+        assertProblem(fails(DISK + "machine:\n  cpus: 1\n  cpus: 2\n"), at(6), "duplicate key 'cpus'");
+    }
+
+    @Test
+    void missingExtendsNamesTheLine() {
+        assertProblem(fails("description: x\nextends: nope\n"), at(2), "extends 'nope', which does not exist");
+    }
+
+    @Test
+    void cyclicExtendsShowsTheCycle() {
+        Trees.write(dir, "a/image.yml", "extends: b\n");
+        Trees.write(dir, "b/image.yml", "# b\nextends: a\n");
+        TemplateException e = assertThrows(TemplateException.class, () -> Trees.loader().load(dir, "a"));
+        assertProblem(e, Location.of(dir.resolve("b/image.yml"), 2), "cyclic extends: a -> b -> a");
+    }
+
+    @Test
+    void unknownProvisionerTypeIsAnError() {
+        TemplateException e = fails(DISK + "provisioners:\n  - shell: {inline: [true]}\n  - ansible:\n"
+                + "      playbook: site.yml\n");
+        assertProblem(e, at(6), "unknown provisioner type 'ansible' (known: file, shell)");
+    }
+
+    @Test
+    void missingFilesAreErrorsAtTheirLines() {
+        Trees.write(dir, "img/boot/vmlinuz", "k");
+        TemplateException e = fails("source:\n  kernel:\n    kernel: boot/vmlinuz\n    initrd: boot/initrd.gz\n"
+                + "http:\n  directory: www\n"
+                + "provisioners:\n  - shell:\n      script: scripts/missing.sh\n"
+                + "  - file:\n      source: system/etc/\n      destination: /etc\n");
+        assertProblem(e, at(4), "initrd not found");
+        assertProblem(e, at(6), "http directory not found");
+        assertProblem(e, at(9), "script not found: " + dir.resolve("img/scripts/missing.sh"));
+        assertProblem(e, at(11), "file not found");
+        assertEquals(4, e.problems().size(), e.getMessage());
+    }
+
+    @Test
+    void missingLocalDiskImageIsAnError() {
+        assertProblem(fails("source:\n  disk:\n    image: ../images/base.qcow2\n"), at(3), "disk image not found");
+    }
+
+    @Test
+    void badValuesAreErrorsAtTheirLines() {
+        TemplateException e = fails(DISK + "machine:\n  memory: lots\n  cpus: two\nssh:\n  timeout: soon\n"
+                + "output:\n  format: vmdk\n");
+        assertProblem(e, at(5), "machine.memory: 'lots' is not a size");
+        assertProblem(e, at(6), "machine.cpus: 'two' is not a whole number");
+        assertProblem(e, at(8), "ssh.timeout: 'soon' is not a duration");
+        assertProblem(e, at(10), "unknown format 'vmdk'");
+    }
+
+    @Test
+    void sourceNeedsExactlyOneKind() {
+        assertProblem(fails("source:\n  iso: {url: http://x/a.iso}\n  disk: {image: http://x/b.qcow2}\n"), at(2),
+                "source needs exactly one of iso, kernel, disk, bootstrap, found iso and disk");
+        assertProblem(fails("description: nothing\n"), at(1), "no source");
+    }
+
+    @Test
+    void unknownKeysAreWarningsNotErrors() {
+        Trees.write(dir, "img/image.yml", DISK + "machine:\n  cpu: 2\nprovisioner:\n  - shell: {inline: [x]}\n");
+        TemplateChain chain = Trees.loader().load(dir.resolve("img"));
+        assertEquals(List.of(new TemplateWarning(at(5), "unknown key 'cpu' in machine (ignored)"),
+                new TemplateWarning(at(6), "unknown key 'provisioner' in image.yml (ignored)")), chain.warnings());
+        assertEquals(Machine.defaults(), chain.target().machine());
+    }
+
+    @Test
+    void oneErrorListsEveryUndefinedVariableWithEachUse() throws IOException {
+        Path root = Trees.resource("packme-visa");
+        TemplateException e = assertThrows(TemplateException.class,
+                () -> TemplateLoader.create().environment(Map.of()).load(root, "visa-apps"));
+        Set<String> messages = e.problems().stream().map(TemplateException.Problem::message)
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("undefined variable 'root_password'"), messages);
+        Path base = root.resolve("templates/system-base");
+        assertProblem(e, lineOf(base.resolve("manifest.yml"), "ssh_password: \"{{ root_password }}\""), "root_pass");
+        assertProblem(e, Location.of(base.resolve("http/preseed.cfg"), 7), "root_password");
+        assertProblem(e, Location.of(base.resolve("http/preseed.cfg"), 8), "root_password");
+        for (String child : List.of("visa-base", "visa-apps")) {
+            Path manifest = root.resolve("templates/" + child + "/manifest.yml");
+            assertProblem(e, lineOf(manifest, "ssh_password:"), "root_password");
+        }
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("5 problems in the template:"), e.getMessage());
+    }
+
+    @Test
+    void severalUndefinedVariablesAreAllListed() {
+        TemplateException e = fails(DISK + "description: \"{{ first }} and {{ second }}\"\n"
+                + "shutdown:\n  command: |\n    sync\n    poweroff --{{ third }}\n");
+        assertProblem(e, at(4), "undefined variable 'first'");
+        assertProblem(e, at(4), "undefined variable 'second'");
+        assertProblem(e, at(8), "undefined variable 'third'");
+        assertEquals(3, e.problems().size(), e.getMessage());
+    }
+
+    @Test
+    void errorsNeverShowSecretValues() {
+        TemplateException e = assertThrows(TemplateException.class, () -> Trees.loader()
+                .loadYaml(DISK + "ssh:\n  password: \"{{ root_password }}\"\n  port: \"{{ undefined_port }}\"\n",
+                        dir));
+        assertFalse(e.getMessage().contains("s3cret-root-pw"), e.getMessage());
+        assertProblem(e, Location.of(dir.resolve("<yaml>"), 6), "undefined variable 'undefined_port'");
+    }
+
+    static Location lineOf(Path file, String text) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return Location.of(file, i + 1);
+            }
+        }
+        throw new AssertionError(text + " not in " + file);
+    }
+}
