@@ -75,6 +75,9 @@ public final class Assembler {
                     : packerVariables(raw.packerVariables(), scope, problems));
             Section.Ctx ctx = new Section.Ctx(problems, renderer, raw.folder());
             String what = raw.location().file().getFileName().toString();
+            if (!raw.mappable()) {
+                continue;
+            }
             try {
                 ImageTemplate t = mapper.map(raw, new Section(tree, what, ctx));
                 ImageTemplate.Builder b = t.toBuilder();

@@ -60,7 +60,7 @@ public final class OwnLayout {
                 ? RawImage.variables(YamlReader.readMap(envFile), problems) : Map.of();
         return new RawImage(name, file, dir, tree, parent.map(YScalar::text),
                 parent.map(YScalar::location).orElse(file), RawImage.variables(tree.get("variables"), problems),
-                env, null);
+                env, null, true);
     }
 
     private static Optional<YScalar> scalar(YMap tree, String key) {

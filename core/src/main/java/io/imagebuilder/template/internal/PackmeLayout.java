@@ -118,9 +118,10 @@ public final class PackmeLayout {
         Path envFile = folder.resolve("environment.yml");
         Map<String, YScalar> env = Files.isRegularFile(envFile)
                 ? RawImage.variables(YamlReader.readMap(envFile), problems) : Map.of();
-        return new RawImage(name, Location.of(manifestFile, 1), folder,
-                PackmeTranslator.translate(packer, l.parent().isPresent(), problems), l.parent(), l.extendsAt(),
+        int before = problems.errorCount();
+        YMap tree = PackmeTranslator.translate(packer, l.parent().isPresent(), problems);
+        return new RawImage(name, Location.of(manifestFile, 1), folder, tree, l.parent(), l.extendsAt(),
                 RawImage.variables(manifest.get("parameters"), problems), env,
-                RawImage.variables(packer.get("variables"), problems));
+                RawImage.variables(packer.get("variables"), problems), problems.errorCount() == before);
     }
 }

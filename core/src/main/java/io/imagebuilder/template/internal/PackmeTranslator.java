@@ -90,7 +90,9 @@ final class PackmeTranslator {
             sections.computeIfAbsent("output", x -> new LinkedHashMap<>())
                     .put("compact", new Entry("compact", s.location(), YScalar.of(inverted, s.location())));
         }
-        source(builder, hasParent, problems).ifPresent(src -> top.put("source", src));
+        if (!builder.entries().isEmpty()) { // no qemu builder is reported already
+            source(builder, hasParent, problems).ifPresent(src -> top.put("source", src));
+        }
         sections.forEach((name, entries) ->
                 top.put(name, new Entry(name, builder.location(), new YMap(entries, builder.location()))));
         return new YMap(top, packer.location());
@@ -132,7 +134,8 @@ final class PackmeTranslator {
             }
             return java.util.Optional.empty();
         }
-        body.put(disk ? "image" : "url", new Entry("url", url.location(), url));
+        String key = disk ? "image" : "url";
+        body.put(key, new Entry(key, url.location(), url));
         YNode checksum = b.get("iso_checksum");
         if (!YNode.isNull(checksum)) {
             body.put("checksum", new Entry("checksum", checksum.location(), checksum));

@@ -18,10 +18,12 @@ import java.util.stream.Collectors;
  * @param folder          where relative paths start
  * @param extendsAt       where {@code extends} was written, for chain errors
  * @param packerVariables packme's {@code packer.variables} (for {@code {{ user `x` }}}), null in our layout
+ * @param mappable        false when translating a packme manifest failed (already reported): mapping it would
+ *                        only repeat the same problem in other words
  */
 record RawImage(String name, Location location, Path folder, YMap tree, Optional<String> parent,
                 Location extendsAt, Map<String, YScalar> defaults, Map<String, YScalar> environment,
-                Map<String, YScalar> packerVariables) {
+                Map<String, YScalar> packerVariables, boolean mappable) {
 
     /** The values of a variables mapping; a list becomes its items joined by spaces, an empty value is left out. */
     static Map<String, YScalar> variables(YNode node, Problems problems) {
