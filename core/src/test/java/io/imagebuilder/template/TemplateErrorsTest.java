@@ -100,6 +100,8 @@ class TemplateErrorsTest {
         assertProblem(e, at(6), "machine.cpus: 'two' is not a whole number");
         assertProblem(e, at(8), "ssh.timeout: 'soon' is not a duration");
         assertProblem(e, at(10), "unknown format 'vmdk'");
+        assertProblem(fails(DISK + "publish:\n  visibility: everyone\n"), at(5),
+                "publish.visibility: 'everyone' is not one of public, private, shared, community");
     }
 
     @Test
@@ -125,7 +127,8 @@ class TemplateErrorsTest {
                 () -> TemplateLoader.create().environment(Map.of()).load(root, "visa-apps"));
         Set<String> messages = e.problems().stream().map(TemplateException.Problem::message)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of("undefined variable 'root_password'"), messages);
+        assertEquals(Set.of("undefined variable 'root_password' (set it with --var root_password=...,"
+                + " VISA_ROOT_PASSWORD or environment.yml)"), messages);
         Path base = root.resolve("templates/system-base");
         assertProblem(e, lineOf(base.resolve("manifest.yml"), "ssh_password: \"{{ root_password }}\""), "root_pass");
         assertProblem(e, Location.of(base.resolve("http/preseed.cfg"), 7), "root_password");

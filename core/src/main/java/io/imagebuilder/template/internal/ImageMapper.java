@@ -131,14 +131,16 @@ final class ImageMapper {
         s.section("properties").ifPresent(p -> p.keys().forEach(k -> properties.put(k, p.string(k, ""))));
         try {
             Publish p = new Publish(s.string("name", imageName),
-                    s.parsed("visibility", Publish.Visibility.PRIVATE, Publish.Visibility::parse),
+                    s.parsed("visibility", Publish.Visibility.PRIVATE,
+                            Values.oneOf(Publish.Visibility::parse, "public, private, shared, community")),
                     s.parsed("min_disk", 0, Values::integer),
                     s.parsed("min_ram", 0, Values::integer),
                     s.string("disk_format", output.format().qemuName()),
                     s.string("container_format", "bare"),
                     s.parsed("protected", false, Values::bool),
                     properties, s.strings("tags"),
-                    s.parsed("on_conflict", Publish.OnConflict.KEEP_BOTH, Publish.OnConflict::parse));
+                    s.parsed("on_conflict", Publish.OnConflict.KEEP_BOTH,
+                            Values.oneOf(Publish.OnConflict::parse, "fail, replace, keep-both")));
             return Optional.of(p);
         } catch (IllegalArgumentException e) {
             s.ctx().problems().error(s.location(), "publish: " + e.getMessage());

@@ -143,8 +143,14 @@ public final class Renderer {
         if (fallback != null) {
             return fallback;
         }
-        problems.error(here, "undefined variable '" + name + "'");
+        problems.error(here, undefined(name));
         return original;
+    }
+
+    /** The message for a variable nobody defined, saying how to define it. */
+    static String undefined(String name) {
+        return "undefined variable '" + name + "' (set it with --var " + name + "=..., "
+                + VariableScope.ENV_PREFIX + name.toUpperCase(java.util.Locale.ROOT) + " or environment.yml)";
     }
 
     private static Location lineOf(Location start, String text, int index) {

@@ -22,6 +22,10 @@ final class SourceMapper {
         Boot boot = top.section("boot").map(SourceMapper::boot).orElse(Boot.none());
         Optional<Section> src = top.section("source");
         if (src.isEmpty()) {
+            if (boot.hasCommand()) {
+                top.ctx().problems().warn(top.location("boot"), "boot is ignored: without a source the image"
+                        + " starts from its parent's built disk");
+            }
             if (parent.isEmpty()) {
                 top.ctx().problems().error(top.location(), "no source: give source (iso, kernel, disk or bootstrap)"
                         + " or extends");

@@ -56,6 +56,18 @@ final class Values {
         return total;
     }
 
+    /** An enum parser whose error lists the allowed values instead of Java's "No enum constant". */
+    static <T> java.util.function.Function<String, T> oneOf(java.util.function.Function<String, T> parse,
+                                                            String allowed) {
+        return text -> {
+            try {
+                return parse.apply(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + text + "' is not one of " + allowed);
+            }
+        };
+    }
+
     static boolean bool(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;
