@@ -70,7 +70,7 @@ public final class HttpFileServer implements AutoCloseable {
         if (realRoot != null && !Files.isDirectory(realRoot)) {
             throw new IOException("HTTP directory " + root + " is not a folder");
         }
-        Map<String, byte[]> files = Map.copyOf(generated);
+        Map<String, byte[]> files = new java.util.concurrent.ConcurrentHashMap<>(generated);
         for (int port = portMin; port <= portMax; port++) {
             HttpServer server;
             try {
@@ -99,6 +99,11 @@ public final class HttpFileServer implements AutoCloseable {
     public static HttpFileServer startOnLoopback(Path root, Map<String, byte[]> generated, Consumer<String> log)
             throws IOException {
         return start(InetAddress.getLoopbackAddress(), DEFAULT_PORT_MIN, DEFAULT_PORT_MAX, root, generated, log);
+    }
+
+    /** Adds or replaces a generated file, e.g. a preseed rendered once the port is known. */
+    public void serve(String path, byte[] content) {
+        generated.put(path.startsWith("/") ? path.substring(1) : path, content.clone());
     }
 
     public int port() {
