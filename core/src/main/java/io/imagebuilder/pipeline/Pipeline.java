@@ -75,10 +75,10 @@ public final class Pipeline {
                     step.cleanup(ctx);
                     ctx.emit(new BuildEvent.CleanupRan(ctx.stage(), step.name()));
                 } catch (Throwable e) {
-                    ctx.emit(new BuildEvent.CleanupFailed(ctx.stage(), step.name(), e));
+                    ctx.emit(new BuildEvent.CleanupFailed(ctx.stage(), step.name(), ctx.masker().mask(e)));
                     ctx.log(BuildEvent.Level.ERROR, "cleanup of step '" + step.name() + "' failed: " + e);
                     if (failure != null) {
-                        failure.addSuppressed(e);
+                        failure.addSuppressed(ctx.masker().mask(e));
                     }
                 }
             }
@@ -100,6 +100,7 @@ public final class Pipeline {
         }
         String why = error.getMessage() == null ? error.toString() : error.getMessage();
         return new ImageBuildException(ctx.stage(), step,
-                "build of '" + ctx.stage() + "' failed in step '" + step + "': " + ctx.masker().mask(why), error);
+                "build of '" + ctx.stage() + "' failed in step '" + step + "': " + ctx.masker().mask(why),
+                ctx.masker().mask(error));
     }
 }
