@@ -175,4 +175,16 @@ class ImageBuilderTest {
         assertInstanceOf(IllegalStateException.class, e.getCause());
         assertFalse(services.calls.stream().anyMatch(c -> c.startsWith("destroy")), services.calls.toString());
     }
+
+    @Test
+    void aBootstrapStageLogsInWithTheBuildKeyAndADiskOnlyConvertedNeedsNoVm() throws Exception {
+        ImageTemplate bare = ImageTemplate.builder("base")
+                .source(new Source.Bootstrap("bookworm", "http://deb.debian.org/debian", Optional.empty(), List.of()))
+                .build();
+        assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "convert"),
+                builder(bare).plan().target().steps());
+        ImageTemplate provisioned = bare.toBuilder().provisioner(shell("shell[1]")).build();
+        assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
+                "provision shell[1]", "shutdown", "convert"), builder(provisioned).plan().target().steps());
+    }
 }

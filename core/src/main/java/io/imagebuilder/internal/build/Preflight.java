@@ -35,9 +35,9 @@ public final class Preflight {
                         + " imagebuilder-provisioners to the class path"));
             }
             Source src = t.source();
-            if (src instanceof Source.Bootstrap) {
-                problems.add(new TemplateException.Problem(at, "'" + t.name()
-                        + "': the bootstrap source is not supported by this version"));
+            if (src instanceof Source.Bootstrap && !haveGuestAccess) {
+                problems.add(new TemplateException.Problem(at, "'" + t.name() + "': the bootstrap source logs in"
+                        + " with the build's key: add imagebuilder-provisioners to the class path"));
             }
             if (src instanceof Source.Iso iso) {
                 requireLocal(iso.url(), at, "ISO", problems);

@@ -71,30 +71,35 @@ public final class StagePlanner {
                     "'" + t.name() + "' extends '" + p.name() + "' but no parent image was given"));
             diskKind = DiskPlan.Kind.OVERLAY;
             base = ctx -> Optional.of(parentDisk);
-        } else {
-            throw new UnsupportedOperationException("source " + src.getClass().getSimpleName()
-                    + " is not supported by this version");
         }
+        boolean bootstrap = src instanceof Source.Bootstrap;
 
-        if (t.communicator().temporaryKey()) {
+        if (t.communicator().temporaryKey() || bootstrap) { // a bootstrapped disk lets in only the build's key
             steps.add(new TemporaryKeyStep(guest));
         }
         if (t.httpDirectory().isPresent() || !t.httpContent().isEmpty()) {
             steps.add(new HttpServerStep(t, vmName));
         }
-        steps.add(new CreateDiskStep(driver, diskKind, base, machine.diskSizeMb()));
-        steps.add(new StartVmStep(driver, vmName, machine, cdrom, kernel, t.communicator().port()));
-        if (src.boot().hasCommand()) {
-            steps.add(new BootCommandStep(src.boot(), vmName));
+        if (bootstrap) {
+            steps.add(new BootstrapDiskStep((Source.Bootstrap) src, machine.diskSizeMb()));
+        } else {
+            steps.add(new CreateDiskStep(driver, diskKind, base, machine.diskSizeMb()));
         }
-        boolean needsSsh = !t.provisioners().isEmpty() || t.shutdown().command().isPresent();
-        if (needsSsh) {
-            steps.add(new ConnectStep(guest, t.communicator()));
+        // a disk that is only converted (no installer, nothing to provision) needs no VM at all
+        boolean installs = src instanceof Source.Iso || src instanceof Source.Kernel || src.boot().hasCommand();
+        if (installs || !t.provisioners().isEmpty() || t.shutdown().command().isPresent()) {
+            steps.add(new StartVmStep(driver, vmName, machine, cdrom, kernel, t.communicator().port()));
+            if (src.boot().hasCommand()) {
+                steps.add(new BootCommandStep(src.boot(), vmName));
+            }
+            if (!t.provisioners().isEmpty() || t.shutdown().command().isPresent()) {
+                steps.add(new ConnectStep(guest, t.communicator()));
+            }
+            for (ProvisionerSpec p : t.provisioners()) {
+                steps.add(new ProvisionStep(guest, p));
+            }
+            steps.add(new ShutdownStep(t.shutdown()));
         }
-        for (ProvisionerSpec p : t.provisioners()) {
-            steps.add(new ProvisionStep(guest, p));
-        }
-        steps.add(new ShutdownStep(t.shutdown()));
         steps.add(new ConvertStep(driver, t.output(), outputImage(settings, t)));
         publishStep(t).ifPresent(steps::add);
         return steps;

@@ -1,0 +1,2 @@
+package io.imagebuilder.template;
+public record TemplateWarning(Location location, String message) {}
