@@ -33,4 +33,35 @@ public final class SecretMasker {
         }
         return out;
     }
+
+    /**
+     * The same error with every secret masked: returned as is when no message in its cause chain holds one,
+     * otherwise a copy (class name, masked message, same stack traces) that is safe to log or rethrow.
+     */
+    public Throwable mask(Throwable error) {
+        if (error == null || !leaks(error)) {
+            return error;
+        }
+        Throwable copy = new MaskedException(error.getClass().getName() + ": " + mask(error.getMessage()),
+                mask(error.getCause()));
+        copy.setStackTrace(error.getStackTrace());
+        return copy;
+    }
+
+    private boolean leaks(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.equals(mask(m))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stands for an error whose message had to be masked. */
+    public static final class MaskedException extends RuntimeException {
+        MaskedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

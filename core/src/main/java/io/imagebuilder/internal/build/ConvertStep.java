@@ -1,0 +1,60 @@
+package io.imagebuilder.internal.build;
+
+import io.imagebuilder.BuildResult;
+import io.imagebuilder.pipeline.Step;
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.spi.MachineDriver;
+import io.imagebuilder.template.Output;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Writes the finished disk to the output folder (compacted, compressed or raw, a backing chain flattened),
+ * through a {@code .part} file moved into place only when complete, so a failed build never leaves an image
+ * that looks finished; a {@code .sha256} file in sha256sum's format goes beside it.
+ */
+final class ConvertStep implements Step {
+
+    private final MachineDriver driver;
+    private final Output output;
+    private final Path target;
+
+    ConvertStep(MachineDriver driver, Output output, Path target) {
+        this.driver = driver;
+        this.output = output;
+        this.target = target;
+    }
+
+    @Override
+    public String name() {
+        return "convert";
+    }
+
+    private Path part() {
+        return target.resolveSibling(target.getFileName() + ".part");
+    }
+
+    @Override
+    public void run(StepContext ctx) throws Exception {
+        Files.createDirectories(target.getParent());
+        driver.convert(ctx.require(BuildKeys.DISK), part(), output, ctx);
+        String sha256 = Checksums.sha256(part());
+        Files.move(part(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(sha256File(target), sha256 + "  " + target.getFileName() + "\n");
+        ctx.info("wrote " + target + " (" + Files.size(target) / (1 << 20) + " MiB, sha256 " + sha256 + ")");
+        ctx.put(BuildKeys.OUTPUT, new BuildResult.StageResult(ctx.stage(), target, output.format(),
+                Files.size(target), sha256, List.of(), false));
+    }
+
+    static Path sha256File(Path image) {
+        return image.resolveSibling(image.getFileName() + ".sha256");
+    }
+
+    @Override
+    public void cleanup(StepContext ctx) throws Exception {
+        Files.deleteIfExists(part());
+    }
+}

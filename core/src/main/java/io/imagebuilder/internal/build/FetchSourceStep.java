@@ -1,0 +1,104 @@
+package io.imagebuilder.internal.build;
+
+import io.imagebuilder.pipeline.Step;
+import io.imagebuilder.pipeline.StepContext;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Makes the ISO or disk image the source names available as a local file: a path is checked as is, a URL is
+ * downloaded once into the cache (kept between builds) and checked against the template's checksum.
+ */
+final class FetchSourceStep implements Step {
+
+    private final String location;
+    private final Optional<String> checksum;
+    private final Path cacheDir;
+
+    FetchSourceStep(String location, Optional<String> checksum, Path cacheDir) {
+        this.location = location;
+        this.checksum = checksum;
+        this.cacheDir = cacheDir;
+    }
+
+    @Override
+    public String name() {
+        return "fetch-source";
+    }
+
+    @Override
+    public void run(StepContext ctx) throws Exception {
+        Path file;
+        if (location.startsWith("http://") || location.startsWith("https://")) {
+            file = cacheDir.resolve("downloads").resolve(cacheName(location));
+            if (Files.exists(file)) {
+                ctx.info("using cached " + file + " for " + location);
+            } else {
+                download(location, file, ctx);
+            }
+        } else {
+            file = Path.of(location.startsWith("file://") ? URI.create(location).getPath() : location);
+            if (!Files.isRegularFile(file)) {
+                throw new IOException("source file " + file + " does not exist");
+            }
+        }
+        if (checksum.isPresent()) {
+            ctx.info("checking " + file.getFileName() + " against " + checksum.get());
+            Checksums.verify(file, checksum.get());
+        }
+        ctx.put(BuildKeys.SOURCE_FILE, file);
+    }
+
+    private static void download(String url, Path target, StepContext ctx) throws Exception {
+        Files.createDirectories(target.getParent());
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            response.body().close();
+            throw new IOException("download of " + url + " failed: HTTP " + response.statusCode());
+        }
+        long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        ctx.info("downloading " + url + (total > 0 ? " (" + total / (1 << 20) + " MiB)" : ""));
+        try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(part)) {
+            byte[] buf = new byte[1 << 16];
+            long done = 0;
+            long reported = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                ctx.cancellation().check();
+                out.write(buf, 0, n);
+                done += n;
+                if (done - reported >= (8 << 20)) {
+                    ctx.progress(done, total);
+                    reported = done;
+                }
+            }
+            ctx.progress(done, total);
+        } catch (Exception e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String cacheName(String url) throws NoSuchAlgorithmException {
+        String base = url.substring(url.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        byte[] h = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(h, 0, 8) + "-" + (base.isEmpty() ? "download" : base);
+    }
+}

@@ -1,0 +1,74 @@
+package io.imagebuilder.internal.build;
+
+import io.imagebuilder.template.ImageTemplate;
+import io.imagebuilder.template.Location;
+import io.imagebuilder.template.Source;
+import io.imagebuilder.template.TemplateException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks, before anything starts, that the build can run: the modules it needs are on the class path and the
+ * local files its sources name exist. Every problem is reported at once.
+ */
+public final class Preflight {
+
+    private Preflight() {
+    }
+
+    public static void check(List<ImageTemplate> stages, BuildSettings settings, boolean haveDriver,
+                             boolean haveGuestAccess, boolean havePublisher) {
+        List<TemplateException.Problem> problems = new ArrayList<>();
+        for (ImageTemplate t : stages) {
+            Location at = t.location();
+            if (!haveDriver) {
+                problems.add(new TemplateException.Problem(at, "no VM driver: add imagebuilder-qemu-driver to the"
+                        + " class path"));
+            }
+            boolean needsSsh = !t.provisioners().isEmpty() || t.shutdown().command().isPresent()
+                    || t.communicator().temporaryKey();
+            if (needsSsh && !haveGuestAccess) {
+                problems.add(new TemplateException.Problem(at, "'" + t.name() + "' provisions over SSH: add"
+                        + " imagebuilder-provisioners to the class path"));
+            }
+            Source src = t.source();
+            if (src instanceof Source.Bootstrap && !haveGuestAccess) {
+                problems.add(new TemplateException.Problem(at, "'" + t.name() + "': the bootstrap source logs in"
+                        + " with the build's key: add imagebuilder-provisioners to the class path"));
+            }
+            if (src instanceof Source.Iso iso) {
+                requireLocal(iso.url(), at, "ISO", problems);
+            }
+            if (src instanceof Source.DiskImage d) {
+                requireLocal(d.location(), at, "disk image", problems);
+            }
+            if (src instanceof Source.Kernel k) {
+                requireLocal(k.kernel().toString(), at, "kernel", problems);
+                requireLocal(k.initrd().toString(), at, "initrd", problems);
+                k.disk().ifPresent(d -> requireLocal(d.location(), at, "disk image", problems));
+            }
+        }
+        ImageTemplate target = stages.get(stages.size() - 1);
+        if (target.publish().isPresent() && settings.credentials().isPresent() && !havePublisher) {
+            problems.add(new TemplateException.Problem(target.location(),
+                    "publishing needs imagebuilder-glance on the class path"));
+        }
+        if (!problems.isEmpty()) {
+            throw new TemplateException(problems.stream().distinct().toList());
+        }
+    }
+
+    private static void requireLocal(String location, Location at, String what,
+                                     List<TemplateException.Problem> problems) {
+        if (location.startsWith("http://") || location.startsWith("https://")) {
+            return;
+        }
+        Path p = Path.of(location.startsWith("file://") ? location.substring("file://".length()) : location);
+        if (!Files.isRegularFile(p)) {
+            problems.add(new TemplateException.Problem(at, what + " " + p + " does not exist"));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.imagebuilder.internal.build;
+
+import io.imagebuilder.template.ImageTemplate;
+import io.imagebuilder.template.ProvisionerSpec;
+import io.imagebuilder.template.Source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A digest of everything a stage's image depends on: the resolved template (variables, machine, provisioners,
+ * output...), the content of every local file it reads (scripts, uploaded files, http/ files, kernel), and the
+ * parent's digest. An image whose recorded digest matches is reused instead of rebuilt.
+ */
+public final class StageDigest {
+
+    private StageDigest() {
+    }
+
+    public static String of(ImageTemplate t, String parentDigest, List<Path> extraFiles) throws IOException {
+        MessageDigest md = sha256();
+        update(md, "parent=" + parentDigest);
+        // records print every component; Secret prints a mask, so add secrets' hashes separately
+        update(md, t.toBuilder().location(io.imagebuilder.template.Location.UNKNOWN).build().toString());
+        t.communicator().password().ifPresent(p -> update(md, "password=" + p.reveal()));
+        for (Path file : localFiles(t, extraFiles)) {
+            hashTree(md, file);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** The recorded digest beside an image, if any. */
+    public static Path recordFile(Path image) {
+        return image.resolveSibling(image.getFileName() + ".inputs");
+    }
+
+    static List<Path> localFiles(ImageTemplate t, List<Path> extraFiles) {
+        List<Path> files = new ArrayList<>(extraFiles);
+        t.httpDirectory().ifPresent(files::add);
+        if (t.source() instanceof Source.Kernel k) {
+            files.add(k.kernel());
+            files.add(k.initrd());
+        }
+        for (ProvisionerSpec p : t.provisioners()) {
+            if (p instanceof ProvisionerSpec.Shell s) {
+                files.addAll(s.scripts());
+            } else if (p instanceof ProvisionerSpec.FileUpload f) {
+                files.add(f.source());
+            }
+        }
+        return files;
+    }
+
+    private static void hashTree(MessageDigest md, Path root) throws IOException {
+        if (!Files.exists(root)) {
+            update(md, "missing " + root);
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted().toList()) {
+                update(md, "file " + root.relativize(p));
+                if (Files.isRegularFile(p)) {
+                    byte[] buf = new byte[1 << 16];
+                    try (InputStream in = Files.newInputStream(p)) {
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            md.update(buf, 0, n);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void update(MessageDigest md, String s) {
+        md.update(s.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

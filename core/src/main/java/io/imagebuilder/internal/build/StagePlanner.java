@@ -1,0 +1,128 @@
+package io.imagebuilder.internal.build;
+
+import io.imagebuilder.OpenStackCredentials;
+import io.imagebuilder.pipeline.Step;
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.spi.DiskPlan;
+import io.imagebuilder.spi.GuestAccess;
+import io.imagebuilder.spi.ImagePublisher;
+import io.imagebuilder.spi.MachineDriver;
+import io.imagebuilder.spi.MachineSpec;
+import io.imagebuilder.template.ImageTemplate;
+import io.imagebuilder.template.Machine;
+import io.imagebuilder.template.ProvisionerSpec;
+import io.imagebuilder.template.Source;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Turns one image template into the list of steps that builds it. Reading {@link #steps} tells the whole story
+ * of a build: work folder, source, key, HTTP server, disk, VM, boot command, SSH, provisioners, shutdown,
+ * convert, publish; cleanups run in reverse.
+ */
+public final class StagePlanner {
+
+    private final BuildSettings settings;
+    private final MachineDriver driver;
+    private final GuestAccess guest;
+    private final ImagePublisher publisher;
+
+    /** Services may be null where the plan does not need them (checked by {@link Preflight}). */
+    public StagePlanner(BuildSettings settings, MachineDriver driver, GuestAccess guest, ImagePublisher publisher) {
+        this.settings = settings;
+        this.driver = driver;
+        this.guest = guest;
+        this.publisher = publisher;
+    }
+
+    public List<Step> steps(ImageTemplate t, Optional<Path> parentImage, String vmName) {
+        List<Step> steps = new ArrayList<>();
+        Machine machine = machine(t);
+        steps.add(new WorkDirStep());
+
+        Source src = t.source();
+        DiskPlan.Kind diskKind = DiskPlan.Kind.NEW;
+        Function<StepContext, Optional<Path>> base = ctx -> Optional.empty();
+        Function<StepContext, Optional<Path>> cdrom = ctx -> Optional.empty();
+        Function<StepContext, Optional<MachineSpec.KernelBoot>> kernel = ctx -> Optional.empty();
+        if (src instanceof Source.Iso iso) {
+            steps.add(new FetchSourceStep(iso.url(), iso.checksum(), settings.cacheDir()));
+            cdrom = ctx -> ctx.get(BuildKeys.SOURCE_FILE);
+        } else if (src instanceof Source.DiskImage d) {
+            steps.add(new FetchSourceStep(d.location(), d.checksum(), settings.cacheDir()));
+            diskKind = d.overlay() ? DiskPlan.Kind.OVERLAY : DiskPlan.Kind.COPY;
+            base = ctx -> ctx.get(BuildKeys.SOURCE_FILE);
+        } else if (src instanceof Source.Kernel k) {
+            if (k.disk().isPresent()) {
+                Source.DiskImage d = k.disk().get();
+                steps.add(new FetchSourceStep(d.location(), d.checksum(), settings.cacheDir()));
+                diskKind = d.overlay() ? DiskPlan.Kind.OVERLAY : DiskPlan.Kind.COPY;
+                base = ctx -> ctx.get(BuildKeys.SOURCE_FILE);
+            }
+            kernel = ctx -> Optional.of(new MachineSpec.KernelBoot(k.kernel(), k.initrd(),
+                    BuildValues.substitute(k.commandLine(),
+                            HttpServerStep.values(ctx, ctx.get(BuildKeys.HTTP_SERVER).orElse(null), vmName))));
+        } else if (src instanceof Source.Parent p) {
+            Path parentDisk = parentImage.orElseThrow(() -> new IllegalStateException(
+                    "'" + t.name() + "' extends '" + p.name() + "' but no parent image was given"));
+            diskKind = DiskPlan.Kind.OVERLAY;
+            base = ctx -> Optional.of(parentDisk);
+        }
+        boolean bootstrap = src instanceof Source.Bootstrap;
+
+        if (t.communicator().temporaryKey() || bootstrap) { // a bootstrapped disk lets in only the build's key
+            steps.add(new TemporaryKeyStep(guest));
+        }
+        if (t.httpDirectory().isPresent() || !t.httpContent().isEmpty()) {
+            steps.add(new HttpServerStep(t, vmName));
+        }
+        if (bootstrap) {
+            steps.add(new BootstrapDiskStep((Source.Bootstrap) src, machine.diskSizeMb()));
+        } else {
+            steps.add(new CreateDiskStep(driver, diskKind, base, machine.diskSizeMb()));
+        }
+        // a disk that is only converted (no installer, nothing to provision) needs no VM at all
+        boolean installs = src instanceof Source.Iso || src instanceof Source.Kernel || src.boot().hasCommand();
+        if (installs || !t.provisioners().isEmpty() || t.shutdown().command().isPresent()) {
+            steps.add(new StartVmStep(driver, vmName, machine, cdrom, kernel, t.communicator().port()));
+            if (src.boot().hasCommand()) {
+                steps.add(new BootCommandStep(src.boot(), vmName));
+            }
+            if (!t.provisioners().isEmpty() || t.shutdown().command().isPresent()) {
+                steps.add(new ConnectStep(guest, t.communicator()));
+            }
+            for (ProvisionerSpec p : t.provisioners()) {
+                steps.add(new ProvisionStep(guest, p));
+            }
+            steps.add(new ShutdownStep(t.shutdown()));
+        }
+        steps.add(new ConvertStep(driver, t.output(), outputImage(settings, t)));
+        publishStep(t).ifPresent(steps::add);
+        return steps;
+    }
+
+    /** The publish step, when the template publishes and credentials were given. */
+    public Optional<Step> publishStep(ImageTemplate t) {
+        Optional<OpenStackCredentials> credentials = settings.credentials();
+        if (t.publish().isEmpty() || credentials.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PublishStep(publisher, t.publish().get(), credentials.get()));
+    }
+
+    /** The machine with the build's overrides (accelerator, headless) applied. */
+    Machine machine(ImageTemplate t) {
+        Machine m = t.machine();
+        return new Machine(m.cpus(), m.memoryMb(), m.diskSizeMb(), settings.accelerator().orElse(m.accelerator()),
+                settings.headless().orElse(m.headless()), m.qemuArgs());
+    }
+
+    /** Where a stage's finished image goes: {@code OUTPUT/NAME.qcow2} (or {@code .raw}). */
+    public static Path outputImage(BuildSettings settings, ImageTemplate t) {
+        return settings.outputDir().resolve(t.name() + "." + t.output().format().qemuName()).toAbsolutePath();
+    }
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Makes a bootable Debian/Ubuntu disk without an installer: MBR + one ext4 partition, debootstrap, GRUB on the
+# disk, SSH root login with the build's key, DHCP on eth0, serial console. Needs root and loop devices.
+# Usage: bootstrap-disk.sh TARGET.qcow2 SIZE_MB SUITE MIRROR PUBKEY_FILE [PACKAGES_CSV] [HTTP_PROXY]
+set -euo pipefail
+target=$1 size_mb=$2 suite=$3 mirror=$4 pubkey=$5 extra=${6:-} proxy=${7:-}
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need debootstrap || ! need sfdisk || ! need qemu-img || ! need partx || ! need mkfs.ext4; then
+    echo "installing debootstrap, fdisk, qemu-utils, util-linux, e2fsprogs"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap fdisk qemu-utils \
+        util-linux e2fsprogs >/dev/null
+fi
+[ "$(id -u)" = 0 ] || { echo "bootstrap source needs root (loop devices, mount, chroot)" >&2; exit 2; }
+
+work=$(mktemp -d "$(dirname "$target")/bootstrap.XXXXXX")
+raw=$work/disk.raw
+root=$work/root
+loop=""
+cleanup() {
+    set +e
+    for m in dev/pts dev proc sys; do mountpoint -q "$root/$m" && umount -l "$root/$m"; done
+    mountpoint -q "$root" && umount -l "$root"
+    [ -n "$loop" ] && losetup -d "$loop"
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "partitioning a ${size_mb} MB disk"
+truncate -s "${size_mb}M" "$raw"
+echo 'label: dos
+start=2048, type=83, bootable' | sfdisk -q "$raw"
+loop=$(losetup -f --show -P "$raw")
+partx -u "$loop" 2>/dev/null || true   # losetup -P makes no loopNp1 on some kernels
+part=${loop}p1
+for _ in $(seq 50); do [ -b "$part" ] && break; sleep 0.1; done
+[ -b "$part" ] || { echo "no partition device $part" >&2; exit 1; }
+mkfs.ext4 -q -L rootfs "$part"
+uuid=$(blkid -s UUID -o value "$part")
+mkdir -p "$root"
+mount "$part" "$root"
+
+packages=linux-image-amd64,grub-pc,openssh-server,systemd-sysv,udev,ifupdown,isc-dhcp-client,iproute2,netbase,procps,sudo,ca-certificates
+case "$suite" in
+    focal|jammy|noble) packages=${packages/linux-image-amd64/linux-image-virtual} ;;
+esac
+[ -n "$extra" ] && packages="$packages,$extra"
+echo "debootstrap $suite from $mirror"
+export http_proxy=$proxy https_proxy=$proxy
+debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+    tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+
+echo "configuring the system"
+echo "UUID=$uuid / ext4 errors=remount-ro 0 1" >"$root/etc/fstab"
+echo "bootstrap" >"$root/etc/hostname"
+printf 'auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n' >"$root/etc/network/interfaces"
+install -d -m 700 "$root/root/.ssh"
+install -m 600 "$pubkey" "$root/root/.ssh/authorized_keys"
+# ed25519 host key only: generating RSA keys at first boot costs 8-26 s under TCG
+rm -f "$root"/etc/ssh/ssh_host_*
+chroot "$root" ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key
+printf 'HostKey /etc/ssh/ssh_host_ed25519_key\nPermitRootLogin prohibit-password\n' \
+    >"$root/etc/ssh/sshd_config.d/imagebuilder.conf"
+[ -n "$proxy" ] && printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$root/etc/apt/apt.conf.d/90proxy"
+: >"$root/etc/machine-id"
+sed -i 's/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX="net.ifnames=0 biosdevname=0 console=tty0 console=ttyS0,115200n8"/' \
+    "$root/etc/default/grub"
+sed -i 's/^GRUB_TIMEOUT=.*/GRUB_TIMEOUT=1/' "$root/etc/default/grub"
+printf 'GRUB_TERMINAL="console serial"\nGRUB_SERIAL_COMMAND="serial --speed=115200"\n' >>"$root/etc/default/grub"
+
+echo "installing GRUB"
+for m in dev dev/pts proc sys; do mount --bind "/$m" "$root/$m"; done
+# without udev, update-grub writes root=/dev/loopXp1 unless the by-uuid link exists while it runs
+mkdir -p /dev/disk/by-uuid
+ln -sf "$part" "/dev/disk/by-uuid/$uuid"
+chroot "$root" grub-install --target=i386-pc "$loop" >"$work/grub.log" 2>&1 || { cat "$work/grub.log" >&2; exit 1; }
+chroot "$root" update-grub >>"$work/grub.log" 2>&1 || { cat "$work/grub.log" >&2; exit 1; }
+rm -f "/dev/disk/by-uuid/$uuid"
+grep -q "root=UUID=$uuid" "$root/boot/grub/grub.cfg" || { echo "grub.cfg does not boot by UUID" >&2; exit 1; }
+chroot "$root" apt-get clean
+rm -rf "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/var/lib/apt/lists/*
+
+for m in dev/pts dev proc sys; do umount "$root/$m"; done
+umount "$root"
+losetup -d "$loop"; loop=""
+echo "converting to qcow2"
+qemu-img convert -O qcow2 "$raw" "$target"
+echo "bootstrap disk ready: $target"

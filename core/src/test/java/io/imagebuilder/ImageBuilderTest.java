@@ -1,0 +1,190 @@
+package io.imagebuilder;
+
+import io.imagebuilder.template.Communicator;
+import io.imagebuilder.template.ImageTemplate;
+import io.imagebuilder.template.Location;
+import io.imagebuilder.template.ProvisionerSpec;
+import io.imagebuilder.template.Secret;
+import io.imagebuilder.template.Shutdown;
+import io.imagebuilder.template.Source;
+import io.imagebuilder.template.TemplateException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ImageBuilderTest {
+
+    @TempDir
+    Path dir;
+
+    private final RecordingServices services = new RecordingServices();
+    private final List<BuildEvent> events = new CopyOnWriteArrayList<>();
+
+    private ProvisionerSpec shell(String name) {
+        return new ProvisionerSpec.Shell(Location.UNKNOWN, name, List.of("echo hi"), List.of(), Map.of(),
+                ProvisionerSpec.Shell.PACKER_EXECUTE_COMMAND, false, ProvisionerSpec.Common.defaults());
+    }
+
+    private ImageTemplate template() throws Exception {
+        Path base = Files.writeString(dir.resolve("base.qcow2"), "base");
+        return ImageTemplate.builder("demo")
+                .source(new Source.DiskImage(base.toString(), Optional.empty(), true,
+                        new Source.Boot("root<enter>{{ .HTTPIP }}:{{ .HTTPPort }}", Duration.ZERO,
+                                Duration.ofMillis(1))))
+                .communicator(new Communicator("root", Optional.of(Secret.of("s3cret-pw")), Optional.empty(), 22,
+                        Duration.ofMinutes(1), false))
+                .httpContent("preseed.cfg", "url {{ .HTTPIP }}")
+                .provisioner(shell("shell[1]"))
+                .provisioner(shell("shell[2]"))
+                .shutdown(new Shutdown(Optional.of("poweroff"), Duration.ofMinutes(1)))
+                .build();
+    }
+
+    private ImageBuilder builder(ImageTemplate t) {
+        return ImageBuilder.from(t).outputDirectory(dir.resolve("out")).driver(services).guestAccess(services)
+                .listener(events::add);
+    }
+
+    @Test
+    void buildRunsTheStepsInOrderAndWritesTheImageWithItsChecksum() throws Exception {
+        BuildResult result = builder(template()).build();
+        assertEquals(List.of("disk OVERLAY base.qcow2", "start imagebuilder-demo", "type root<enter>10.0.2.2:"
+                        + services.calls.get(2).replaceAll(".*:", ""), "connect root", "provision shell[1]",
+                "provision shell[2]", "run poweroff", "wait-off", "convert NONE", "disconnect",
+                "destroy imagebuilder-demo"), services.calls);
+        assertTrue(services.calls.get(2).matches("type root<enter>10\\.0\\.2\\.2:\\d{4}"), services.calls.get(2));
+        Path image = dir.resolve("out/demo.qcow2");
+        assertEquals(image.toAbsolutePath(), result.image());
+        assertEquals("disk of demo", Files.readString(image));
+        assertTrue(Files.readString(dir.resolve("out/demo.qcow2.sha256")).startsWith(result.sha256() + "  demo.qcow2"));
+        assertEquals(64, result.sha256().length());
+        assertFalse(Files.exists(dir.resolve("out/.work")) && Files.list(dir.resolve("out/.work")).findAny()
+                .isPresent(), "work folder removed");
+        assertTrue(result.timings().stream().anyMatch(t -> t.step().equals("provision shell[2]")));
+        assertTrue(events.stream().anyMatch(e -> e instanceof BuildEvent.Message m
+                && m.text().contains("vnc://127.0.0.1:5900")), "VNC address reported");
+    }
+
+    @Test
+    void anUnchangedImageIsReusedAndAChangedOneRebuilt() throws Exception {
+        ImageTemplate t = template();
+        builder(t).build();
+        services.calls.clear();
+        BuildResult again = builder(t).build();
+        assertTrue(again.target().reused());
+        assertEquals(List.of(), services.calls, "nothing ran");
+        BuildResult changed = builder(t.toBuilder().provisioner(shell("shell[3]")).build()).build();
+        assertFalse(changed.target().reused());
+        assertTrue(services.calls.contains("provision shell[3]"));
+        services.calls.clear();
+        builder(t).force(true).build();
+        assertTrue(services.calls.contains("convert NONE"), "force rebuilds");
+    }
+
+    @Test
+    void aFailingProvisionerCleansUpEverythingAndNamesTheStep() throws Exception {
+        services.onProvision = spec -> {
+            if (spec.displayName().equals("shell[2]")) {
+                throw new IllegalStateException("exit 3");
+            }
+        };
+        ImageBuildException e = assertThrows(ImageBuildException.class, () -> builder(template()).build());
+        assertEquals("provision shell[2]", e.step());
+        assertTrue(e.getMessage().contains("exit 3"));
+        assertEquals("destroy imagebuilder-demo", services.calls.get(services.calls.size() - 1));
+        assertTrue(services.calls.contains("disconnect"));
+        assertFalse(Files.exists(dir.resolve("out/demo.qcow2")), "no finished-looking image");
+        assertEquals(0, Files.list(dir.resolve("out/.work")).count(), "work folder removed");
+    }
+
+    @Test
+    void cancellingThroughTheHandleStopsAndCleansUp() throws Exception {
+        CountDownLatch inProvisioner = new CountDownLatch(1);
+        services.onProvision = spec -> {
+            inProvisioner.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                throw new java.util.concurrent.CancellationException("interrupted");
+            }
+        };
+        BuildHandle handle = builder(template()).start();
+        inProvisioner.await();
+        handle.cancel();
+        assertThrows(BuildCancelledException.class, handle::await);
+        assertEquals("destroy imagebuilder-demo", services.calls.get(services.calls.size() - 1));
+    }
+
+    @Test
+    void secretsNeverReachTheListener() throws Exception {
+        services.onProvision = spec -> { throw new IllegalStateException("password s3cret-pw rejected"); };
+        ImageBuildException e = assertThrows(ImageBuildException.class, () -> builder(template()).build());
+        assertFalse(e.getMessage().contains("s3cret-pw"), e.getMessage());
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        assertFalse(trace.toString().contains("s3cret-pw"), "stack trace with causes is masked too");
+        for (BuildEvent ev : events) {
+            assertFalse(ev.toString().contains("s3cret-pw"), ev.toString());
+            if (ev instanceof BuildEvent.StepFailed f) {
+                java.io.StringWriter w = new java.io.StringWriter();
+                f.error().printStackTrace(new java.io.PrintWriter(w));
+                assertFalse(w.toString().contains("s3cret-pw"), w.toString());
+            }
+        }
+    }
+
+    @Test
+    void planResolvesWithoutStartingAnything() throws Exception {
+        BuildPlan plan = builder(template()).plan();
+        assertEquals(List.of("work-dir", "fetch-source", "http-server", "create-disk", "start-vm", "boot-command",
+                "wait-for-ssh", "provision shell[1]", "provision shell[2]", "shutdown", "convert"),
+                plan.target().steps());
+        assertTrue(plan.describe().contains("provision shell[2]"));
+        assertFalse(plan.describe().contains("s3cret-pw"));
+        assertEquals(List.of(), services.calls);
+    }
+
+    @Test
+    void missingModulesAndFilesFailBeforeAnyVmStarts() throws Exception {
+        ImageTemplate t = template().toBuilder().source(new Source.Iso(dir.resolve("nope.iso").toString(),
+                Optional.empty(), Source.Boot.none())).build();
+        TemplateException e = assertThrows(TemplateException.class, () -> builder(t).build());
+        assertTrue(e.getMessage().contains("nope.iso does not exist"), e.getMessage());
+        assertEquals(List.of(), services.calls);
+    }
+
+    @Test
+    void onErrorAbortKeepsTheVm() throws Exception {
+        services.onProvision = spec -> { throw new IllegalStateException("boom"); };
+        ImageBuildException e = assertThrows(ImageBuildException.class,
+                () -> builder(template()).onError(OnError.ABORT).build());
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertFalse(services.calls.stream().anyMatch(c -> c.startsWith("destroy")), services.calls.toString());
+    }
+
+    @Test
+    void aBootstrapStageLogsInWithTheBuildKeyAndADiskOnlyConvertedNeedsNoVm() throws Exception {
+        ImageTemplate bare = ImageTemplate.builder("base")
+                .source(new Source.Bootstrap("bookworm", "http://deb.debian.org/debian", Optional.empty(), List.of()))
+                .build();
+        assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "convert"),
+                builder(bare).plan().target().steps());
+        ImageTemplate provisioned = bare.toBuilder().provisioner(shell("shell[1]")).build();
+        assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
+                "provision shell[1]", "shutdown", "convert"), builder(provisioned).plan().target().steps());
+    }
+}

@@ -1,0 +1,181 @@
+package io.imagebuilder.cli;
+
+import io.imagebuilder.BuildCancelledException;
+import io.imagebuilder.BuildHandle;
+import io.imagebuilder.BuildPlan;
+import io.imagebuilder.BuildResult;
+import io.imagebuilder.ImageBuildException;
+import io.imagebuilder.ImageBuilder;
+import io.imagebuilder.OpenStackCredentials;
+import io.imagebuilder.template.TemplateException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code build-image}: builds the VISA images (or any templates) and publishes them to Glance. The options of
+ * the original build-image.sh keep their names and environment variables.
+ */
+@Command(name = "build-image", mixinStandardHelpOptions = true, version = "imagebuilder 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        header = "Build VISA virtual-machine images with QEMU/libvirt and publish them to OpenStack Glance.",
+        description = {
+            "Builds the chain of images a template extends (system-base -> visa-base -> visa-apps), reusing"
+                + " every stage whose inputs have not changed, then converts the last image and, with"
+                + " --publish, uploads it to Glance.",
+            "",
+            "Templates are read from --templates: a folder of image folders (image.yml) or a packme tree"
+                + " (config.yml). Variables come, lowest precedence first, from the templates, their"
+                + " environment.yml files, --var-file, VISA_* environment variables, the options below and"
+                + " --var.",
+            "",
+            "Headless builds print a vnc:// address to watch the console. Every build writes a timestamped"
+                + " log under OUTPUT/logs. Secrets are masked everywhere."},
+        footerHeading = "%nExit status:%n",
+        footer = {"  0   the image was built (and published)",
+            "  1   the build failed (the step and reason are printed; nothing is left behind)",
+            "  2   bad usage, template or variables (nothing was started)",
+            "  130 cancelled (Ctrl-C); cleanups ran",
+            "",
+            "Examples:",
+            "  build-image -rp \"$PW\" -pp pam.pub --only visa-base",
+            "  build-image --templates my-site --publish --os-cloud mycloud",
+            "  build-image plan --only visa-apps"},
+        subcommands = {BuildImage.Plan.class, BuildImage.Validate.class, PublishCommand.class,
+            CommandLine.HelpCommand.class})
+public final class BuildImage implements Callable<Integer> {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    static final int CANCELLED = 130;
+
+    /** The bundled example, unless --templates names another tree. */
+    static Path defaultTemplates() {
+        return Path.of(System.getProperty("imagebuilder.templates", "examples/templates"));
+    }
+
+    static String defaultImage() {
+        return System.getProperty("imagebuilder.image", "visa-ci");
+    }
+
+    @Mixin
+    TemplateOptions options;
+
+    @Option(names = "--publish", description = "Upload the final image to Glance (credentials from OS_*"
+            + " variables or --os-cloud).")
+    boolean publish;
+
+    @Option(names = "--os-cloud", paramLabel = "NAME", description = "Cloud of clouds.yaml to publish to"
+            + " (env OS_CLOUD).")
+    String osCloud;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also show guest output and debug messages.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new BuildImage());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof TemplateException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return USAGE;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ImageBuilder builder = options.builder(defaultTemplates(), defaultImage());
+        if (publish) {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            if (osCloud != null) {
+                env.put("OS_CLOUD", osCloud);
+            }
+            builder = builder.publishTo(OpenStackCredentials.fromEnvironment(env));
+        }
+        Path logFile = options.output.resolve("logs").resolve("build-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".log");
+        try (ConsoleProgress progress = new ConsoleProgress(System.out, logFile, verbose)) {
+            System.out.println("log: " + logFile);
+            BuildHandle handle = builder.listener(progress).start();
+            Thread onCtrlC = new Thread(() -> {
+                if (!handle.isDone()) {
+                    System.err.println("cancelling: cleaning up...");
+                    handle.cancel();
+                    try {
+                        handle.await();
+                    } catch (Exception ignored) {
+                        // the main thread reports the outcome
+                    }
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            try {
+                BuildResult result = handle.await();
+                for (BuildResult.StageResult s : result.stages()) {
+                    System.out.println((s.reused() ? "reused  " : "built   ") + s.name() + "  " + s.image()
+                            + "  sha256 " + s.sha256());
+                }
+                result.publishedImageId().ifPresent(id -> System.out.println("published image " + id));
+                return OK;
+            } catch (BuildCancelledException e) {
+                System.err.println(e.getMessage());
+                return CANCELLED;
+            } catch (ImageBuildException e) {
+                System.err.println("error: " + e.getMessage());
+                return FAILED;
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onCtrlC);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is running
+                }
+            }
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = "Resolve the templates and print what a build would do; start nothing.")
+    static final class Plan implements Callable<Integer> {
+        @Mixin
+        TemplateOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            BuildPlan plan = options.builder(defaultTemplates(), defaultImage()).plan();
+            System.out.print(plan.describe());
+            return OK;
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check the templates and variables (every problem with its file and line); start"
+                    + " nothing.")
+    static final class Validate implements Callable<Integer> {
+        @Mixin
+        TemplateOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            BuildPlan plan = options.builder(defaultTemplates(), defaultImage()).plan();
+            plan.warnings().forEach(w -> System.out.println("warning: " + w.location() + ": " + w.message()));
+            System.out.println("ok: " + plan.stages().size() + " image(s): "
+                    + plan.stages().stream().map(s -> s.template().name()).toList());
+            return OK;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.imagebuilder.cli;
+
+import io.imagebuilder.OpenStackCredentials;
+import io.imagebuilder.pipeline.Cancellation;
+import io.imagebuilder.pipeline.SecretMasker;
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.spi.ImagePublisher;
+import io.imagebuilder.template.Publish;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+
+/** Uploads an existing image file, like {@code openstack image create NAME --file F}, but streamed and checked. */
+@Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Upload an existing qcow2 or raw file to Glance (credentials from OS_* variables or"
+                + " --os-cloud), check Glance's checksums, and print the image id.")
+final class PublishCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The image file.")
+    Path file;
+
+    @Option(names = "--name", required = true, description = "Image name.")
+    String name;
+
+    @Option(names = "--disk-format", description = "qcow2, raw, ... (default: from the file name, else raw).")
+    String diskFormat;
+
+    @Option(names = "--container-format", description = "Default: bare.")
+    String containerFormat = "bare";
+
+    @Option(names = "--min-disk", paramLabel = "GB", description = "Minimum disk size in GB.")
+    int minDisk;
+
+    @Option(names = "--min-ram", paramLabel = "MB", description = "Minimum RAM in MB.")
+    int minRam;
+
+    @Option(names = "--public", description = "Visible to every project.")
+    boolean visibilityPublic;
+
+    @Option(names = "--community", description = "Visible to all, not listed by default.")
+    boolean visibilityCommunity;
+
+    @Option(names = "--shared", description = "Shared with chosen projects.")
+    boolean visibilityShared;
+
+    @Option(names = "--protected", description = "Protect the image from deletion.")
+    boolean isProtected;
+
+    @Option(names = "--property", paramLabel = "KEY=VALUE", description = "An image property (repeatable).")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @Option(names = "--tag", description = "A tag (repeatable).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--on-conflict", paramLabel = "fail|replace|keep-both",
+            description = "An image of that name exists already: fail, replace it after the upload, or keep both"
+                    + " (default, as Glance does).")
+    String onConflict = "keep-both";
+
+    @Option(names = "--os-cloud", paramLabel = "NAME", description = "Cloud of clouds.yaml (env OS_CLOUD).")
+    String osCloud;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            System.err.println("error: " + file + " does not exist");
+            return BuildImage.USAGE;
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (osCloud != null) {
+            env.put("OS_CLOUD", osCloud);
+        }
+        OpenStackCredentials credentials = OpenStackCredentials.fromEnvironment(env);
+        ImagePublisher publisher = ServiceLoader.load(ImagePublisher.class).findFirst().orElseThrow(
+                () -> new IllegalStateException("imagebuilder-glance is not on the class path"));
+        Publish.Visibility visibility = visibilityPublic ? Publish.Visibility.PUBLIC
+                : visibilityCommunity ? Publish.Visibility.COMMUNITY
+                : visibilityShared ? Publish.Visibility.SHARED : Publish.Visibility.PRIVATE;
+        String format = diskFormat != null ? diskFormat
+                : file.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
+        Publish publish = new Publish(name, visibility, minDisk, minRam, format, containerFormat, isProtected,
+                properties, tags, Publish.OnConflict.parse(onConflict));
+        SecretMasker masker = new SecretMasker();
+        credentials.password().ifPresent(masker::add);
+        Path work = Files.createTempDirectory("imagebuilder-publish");
+        Path log = work.resolve("publish.log");
+        try (ConsoleProgress progress = new ConsoleProgress(System.out, log, false)) {
+            StepContext ctx = new StepContext(name, work, progress, new Cancellation(), masker);
+            ImagePublisher.PublishedImage image = publisher.publish(file, publish, credentials, ctx);
+            System.out.println("published " + image.name() + " id " + image.id() + " md5 " + image.checksumMd5());
+            return BuildImage.OK;
+        } finally {
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(work);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.imagebuilder.cli;
+
+import io.imagebuilder.ImageBuilder;
+import io.imagebuilder.OnError;
+import io.imagebuilder.template.Accelerator;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options of the original build-image.sh (with the same environment variables) and the template
+ * selection, shared by {@code build}, {@code plan} and {@code validate}.
+ */
+final class TemplateOptions {
+
+    @Option(names = {"-pp", "--pam-public"}, paramLabel = "KEY",
+            description = "VISA PAM public key: a PEM text or a file holding it (env VISA_PAM_PUBLIC_KEY).",
+            defaultValue = "${env:VISA_PAM_PUBLIC_KEY}")
+    String pamPublic;
+
+    @Option(names = {"-rp", "--root-password"}, paramLabel = "PASSWORD", arity = "0..1", interactive = true,
+            description = "Root password of the image (env VISA_ROOT_PASSWORD). Never printed.",
+            defaultValue = "${env:VISA_ROOT_PASSWORD}")
+    String rootPassword;
+
+    @Option(names = {"-hp", "--http-proxy"}, paramLabel = "URL",
+            description = "HTTP proxy the guest uses for packages and sources (env VISA_HTTP_PROXY).",
+            defaultValue = "${env:VISA_HTTP_PROXY}")
+    String httpProxy;
+
+    @Option(names = {"-np", "--no-proxy"}, paramLabel = "HOSTS",
+            description = "Hosts reached without the proxy (env VISA_NO_PROXY_HOSTS).",
+            defaultValue = "${env:VISA_NO_PROXY_HOSTS}")
+    String noProxy;
+
+    @Option(names = {"-nh", "--not-headless"}, description = "Show the VM's display instead of running headless.")
+    boolean notHeadless;
+
+    @Option(names = {"-t", "--templates"}, paramLabel = "DIR",
+            description = "Templates folder: ours (image folders) or packme's (config.yml). Default: the bundled"
+                    + " example.")
+    Path templates;
+
+    @Option(names = "--only", paramLabel = "NAME", description = "The image to build (its parents are built"
+            + " or reused first). Default: the last image of the bundled example.")
+    String only;
+
+    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "A variable value (repeatable).")
+    Map<String, String> vars = new LinkedHashMap<>();
+
+    @Option(names = "--var-file", paramLabel = "FILE", description = "A YAML file of variable values.")
+    List<Path> varFiles = List.of();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where images go (default: output).")
+    Path output = ImageBuilder.DEFAULT_OUTPUT;
+
+    @Option(names = "--force", description = "Rebuild every stage even when an up-to-date image exists.")
+    boolean force;
+
+    @Option(names = "--on-error", paramLabel = "cleanup|abort", description = "After a failure, remove"
+            + " everything (cleanup, default) or keep the VM, disks and logs for debugging (abort).")
+    String onError = "cleanup";
+
+    @Option(names = "--accelerator", paramLabel = "auto|kvm|tcg", description = "Override the accelerator.")
+    String accelerator;
+
+    /** The builder these options describe. */
+    ImageBuilder builder(Path defaultTemplates, String defaultImage) throws java.io.IOException {
+        Path root = templates != null ? templates : defaultTemplates;
+        String name = only != null ? only : defaultImage;
+        ImageBuilder b = name == null ? ImageBuilder.from(root) : ImageBuilder.from(root, name);
+        Map<String, String> values = new LinkedHashMap<>();
+        if (pamPublic != null && !pamPublic.isBlank()) {
+            Path file = Path.of(pamPublic);
+            values.put("pam_public_key", Files.isRegularFile(file) ? Files.readString(file).trim() : pamPublic);
+        }
+        putIfSet(values, "root_password", rootPassword);
+        putIfSet(values, "http_proxy", httpProxy);
+        putIfSet(values, "no_proxy", noProxy);
+        values.putAll(vars);
+        b = b.variables(values).variableFiles(varFiles).outputDirectory(output).force(force)
+                .onError(OnError.parse(onError));
+        if (notHeadless) {
+            b = b.headless(false);
+        }
+        if (accelerator != null) {
+            b = b.accelerator(Accelerator.parse(accelerator));
+        }
+        return b;
+    }
+
+    private static void putIfSet(Map<String, String> values, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            values.put(name, value);
+        }
+    }
+}
