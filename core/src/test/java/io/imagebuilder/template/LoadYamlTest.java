@@ -155,6 +155,21 @@ class LoadYamlTest {
     }
 
     @Test
+    void yamlAnchorsAndMergeKeysWork() {
+        TemplateChain chain = Trees.loader().loadYaml("""
+                x-machine: &machine {cpus: 2, memory: 1024}
+                source: {bootstrap: {suite: bookworm}}
+                machine:
+                  <<: *machine
+                  memory: 2048
+                """, dir);
+        ImageTemplate t = chain.target();
+        assertEquals(List.of(), chain.warnings(), "x- keys hold anchors and are not warned about");
+        assertEquals(2, t.machine().cpus());
+        assertEquals(2048, t.machine().memoryMb());
+    }
+
+    @Test
     void unsupportedJinjaIsAnErrorWithItsLine() {
         TemplateException e = assertThrows(TemplateException.class, () -> Trees.loader().loadYaml(
                 "source: {bootstrap: {suite: bookworm}}\ndescription: x\nshutdown:\n"
