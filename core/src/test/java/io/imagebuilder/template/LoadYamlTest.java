@@ -50,7 +50,7 @@ class LoadYamlTest {
               temporary_key: yes
             provisioners:
               - type: shell
-                inline: ["echo {{ suite }}"]
+                inline: ["echo {{ suite }}", "n=${#list[@]}"]
                 execute_command: "sudo sh -c '{{ .Vars }} {{ .Path }}'"
             shutdown:
               command: sudo poweroff
@@ -90,7 +90,7 @@ class LoadYamlTest {
                 .communicator(new Communicator("debian", Optional.of(Secret.of("{{ literally }}")),
                         Optional.of(dir.resolve("keys/id_ed25519")), 2222, Duration.ofMinutes(30), true))
                 .provisioner(new ProvisionerSpec.Shell(Location.of(dir.resolve("<yaml>"), 30), "shell[1]",
-                        List.of("echo trixie"), List.of(), Map.of(), "sudo sh -c '{{ .Vars }} {{ .Path }}'", false,
+                        List.of("echo trixie", "n=${#list[@]}"), List.of(), Map.of(), "sudo sh -c '{{ .Vars }} {{ .Path }}'", false,
                         ProvisionerSpec.Common.defaults()))
                 .shutdown(new Shutdown(Optional.of("sudo poweroff"), Duration.ofMinutes(2)))
                 .output(new Output(Output.Format.QCOW2, Output.Compression.ZSTD, false))
@@ -152,6 +152,21 @@ class LoadYamlTest {
         assertEquals(new Source.Parent("parent"), child.source());
         assertEquals(List.of(), child.provisioners(), "the child runs on the parent's disk: no provisioners again");
         assertEquals(1, chain.stages().get(0).provisioners().size());
+    }
+
+    @Test
+    void yamlAnchorsAndMergeKeysWork() {
+        TemplateChain chain = Trees.loader().loadYaml("""
+                x-machine: &machine {cpus: 2, memory: 1024}
+                source: {bootstrap: {suite: bookworm}}
+                machine:
+                  <<: *machine
+                  memory: 2048
+                """, dir);
+        ImageTemplate t = chain.target();
+        assertEquals(List.of(), chain.warnings(), "x- keys hold anchors and are not warned about");
+        assertEquals(2, t.machine().cpus());
+        assertEquals(2048, t.machine().memoryMb());
     }
 
     @Test

@@ -107,6 +107,7 @@ class VisaTreesTest {
         assertEquals(Secret.MASK, base.variables().get("root_password"));
         assertEquals("visa-system", base.variables().get("hostname"));
         assertFalse(base.toString().contains("s3cret-root-pw"), base.toString());
+        assertEquals(List.of(Secret.of("s3cret-root-pw")), packme.secrets(), "for the build's masker");
     }
 
     /** The chain without what must differ between layouts: file locations, absolute paths, variable listings. */

@@ -2,6 +2,7 @@ package io.imagebuilder.template.internal;
 
 import io.imagebuilder.spi.ProvisionerKind;
 import io.imagebuilder.template.ImageTemplate;
+import io.imagebuilder.template.Secret;
 import io.imagebuilder.template.TemplateChain;
 import io.imagebuilder.template.TemplateException;
 import io.imagebuilder.template.internal.YNode.YMap;
@@ -9,9 +10,11 @@ import io.imagebuilder.template.internal.YNode.YScalar;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns a chain of raw images (either layout) into typed templates: merges what each child inherits, builds each
@@ -61,6 +64,7 @@ public final class Assembler {
         List<Map<String, YScalar>> defaults = new ArrayList<>();
         List<Map<String, YScalar>> environmentFiles = new ArrayList<>();
         List<ImageTemplate> stages = new ArrayList<>();
+        Set<Secret> secrets = new LinkedHashSet<>();
         YMap inherited = null;
         for (RawImage raw : chain) {
             defaults.add(raw.defaults());
@@ -83,12 +87,14 @@ public final class Assembler {
                 ImageTemplate.Builder b = t.toBuilder();
                 scope.forModel().forEach(b::variable);
                 stages.add(b.build());
+                secrets.addAll(scope.secrets());
+                t.communicator().password().ifPresent(secrets::add);
             } catch (IllegalArgumentException e) {
                 problems.error(raw.location(), e.getMessage());
             }
         }
         problems.throwIfAny();
-        return new TemplateChain(stages, problems.warnings());
+        return new TemplateChain(stages, problems.warnings(), List.copyOf(secrets));
     }
 
     /** Packer's {{ user `x` }}: an explicit value wins, as with packer's -var; the section's values are Jinja. */

@@ -25,6 +25,7 @@ public final class Renderer {
             "([A-Za-z_][A-Za-z0-9_]*)(?:\\s*\\|\\s*(?:default|d)\\(\\s*(?:'([^']*)'|\"([^\"]*)\"|([0-9.]+|true|false|True|False))"
                     + "(?:\\s*,\\s*(?:true|false|True|False))?\\s*\\))?");
     private static final Pattern USER = Pattern.compile("user\\s*`([^`]+)`");
+    private static final Pattern USER_REF = Pattern.compile("\\{\\{\\s*user\\s*`([^`]+)`\\s*}}");
 
     private final Vars vars;
     private final Vars packerUser;
@@ -67,6 +68,11 @@ public final class Renderer {
             Location here = lineOf(at, text, open);
             String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
             int end = text.indexOf(close, open + 2);
+            if (end < 0 && kind == '#') {
+                out.append("{#"); // shell's ${#array[@]}, not a comment
+                i = open + 2;
+                continue;
+            }
             if (end < 0) {
                 problems.error(here, "unclosed '{" + kind + "' in template text");
                 out.append(text, open, text.length());
@@ -124,7 +130,7 @@ public final class Renderer {
     }
 
     private String packerPass(String text, Location at, Problems problems) {
-        Matcher m = Pattern.compile("\\{\\{\\s*user\\s*`([^`]+)`\\s*}}").matcher(text);
+        Matcher m = USER_REF.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String value = lookup(packerUser, m.group(1), null, m.group(), lineOf(at, text, m.start()), problems);

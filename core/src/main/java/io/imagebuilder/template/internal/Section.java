@@ -172,10 +172,10 @@ final class Section {
         ctx.problems().error(location(key), message);
     }
 
-    /** Warns about keys that were never read: most likely a typo. */
+    /** Warns about keys that were never read: most likely a typo. {@code x-} keys hold YAML anchors, no warning. */
     void done() {
         for (YNode.Entry e : map.entries().values()) {
-            if (!read.contains(e.key())) {
+            if (!read.contains(e.key()) && !e.key().startsWith("x-")) {
                 ctx.problems().warn(e.keyLocation(), "unknown key '" + e.key() + "' in " + what + " (ignored)");
             }
         }

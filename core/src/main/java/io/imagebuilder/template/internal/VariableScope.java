@@ -104,15 +104,30 @@ public final class VariableScope implements Renderer.Vars {
 
     /** Every variable written or used, with its value; secrets masked. For plan output and cache digests. */
     public Map<String, String> forModel() {
-        Set<String> names = new LinkedHashSet<>();
-        layers.forEach(l -> names.addAll(l.keySet()));
-        names.addAll(explicit.keySet());
-        names.addAll(used);
         Map<String, String> out = new TreeMap<>();
-        for (String n : names) {
+        for (String n : names()) {
             Optional<String> v = value(n);
             v.ifPresent(s -> out.put(n, isSecretName(n) ? Secret.MASK : s));
         }
         return new LinkedHashMap<>(out);
+    }
+
+    /** The values of the secret variables among those written or used. */
+    public List<Secret> secrets() {
+        List<Secret> out = new ArrayList<>();
+        for (String n : names()) {
+            if (isSecretName(n)) {
+                value(n).filter(v -> !v.isEmpty()).map(Secret::of).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    private Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        layers.forEach(l -> names.addAll(l.keySet()));
+        names.addAll(explicit.keySet());
+        names.addAll(used);
+        return names;
     }
 }

@@ -87,8 +87,13 @@ public final class YamlReader {
         }
         MappingNode map = (MappingNode) node;
         Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<String, Entry> merged = new LinkedHashMap<>();
         for (NodeTuple t : map.getValue()) {
             Location keyAt = Location.of(file, t.getKeyNode().getStartMark().getLine() + 1);
+            if (Tag.MERGE.equals(t.getKeyNode().getTag())) {
+                merge(t.getValueNode(), file, merged);
+                continue;
+            }
             if (!(t.getKeyNode() instanceof ScalarNode k)) {
                 throw new TemplateException(keyAt, "malformed YAML: a key must be a plain value");
             }
@@ -97,6 +102,19 @@ public final class YamlReader {
             }
             entries.put(k.getValue(), new Entry(k.getValue(), keyAt, convert(t.getValueNode(), file)));
         }
+        merged.forEach(entries::putIfAbsent); // keys written in the mapping itself win
         return new YMap(entries, at);
+    }
+
+    /** YAML merge keys ({@code <<: *defaults}): the first mapping that has a key gives its value. */
+    private static void merge(Node value, Path file, Map<String, Entry> into) {
+        List<Node> sources = value instanceof SequenceNode seq ? seq.getValue() : List.of(value);
+        for (Node source : sources) {
+            if (!(convert(source, file) instanceof YMap m)) {
+                throw new TemplateException(Location.of(file, source.getStartMark().getLine() + 1),
+                        "malformed YAML: '<<' must merge a mapping");
+            }
+            m.entries().forEach(into::putIfAbsent);
+        }
     }
 }

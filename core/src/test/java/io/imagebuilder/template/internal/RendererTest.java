@@ -1,0 +1,66 @@
+package io.imagebuilder.template.internal;
+
+import io.imagebuilder.template.Location;
+import io.imagebuilder.template.TemplateException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RendererTest {
+
+    private static final Location AT = Location.of(Path.of("/t/manifest.yml"), 10);
+    private final Problems problems = new Problems();
+    private final Renderer.Vars vars = name -> Optional.ofNullable(Map.of("a", "A", "empty", "").get(name));
+
+    private String jinja(String text) {
+        return new Renderer(vars, null).render(text, AT, problems);
+    }
+
+    @Test
+    void variablesDefaultsAndComments() {
+        assertEquals("A-A--x-y-3", jinja("{{a}}-{{ a | default('z') }}-{{ empty }}-{{ nope | default('x') }}"
+                + "-{{ nope|d(\"y\") }}-{{ nope | default(3) }}{# gone #}"));
+        assertTrue(!problems.hasErrors());
+    }
+
+    @Test
+    void rawBlocksAndPackerValuesStayAsWritten() {
+        assertEquals("{{ a }} {{ .HTTPIP }}:{{ .HTTPPort }} {{ .Name }} A",
+                jinja("{%- raw -%}{{ a }}{%- endraw %} {{ .HTTPIP }}:{{ .HTTPPort }} {{ .Name }} {{ a }}"));
+    }
+
+    @Test
+    void packerUserVariablesResolveAfterJinja() {
+        Renderer packme = new Renderer(vars, name -> Optional.ofNullable(Map.of("u", "from-packer").get(name)));
+        assertEquals("from-packer A", packme.render("{% raw %}{{ user `u` }}{% endraw %} {{ a }}", AT, problems));
+        assertEquals("A", new Renderer(vars, null).render("{{ user `a` }}", AT, problems),
+                "in our layout {{ user `x` }} is a plain variable");
+    }
+
+    @Test
+    void undefinedVariablesAreReportedOnTheirOwnLine() {
+        jinja("first line\nsecond {{ x }}\n\nfourth {{ y }} {{ a }}");
+        TemplateException e = assertThrows(TemplateException.class, problems::throwIfAny);
+        assertEquals(List.of(Location.of(AT.file(), 11), Location.of(AT.file(), 13)),
+                e.problems().stream().map(TemplateException.Problem::location).toList());
+    }
+
+    @Test
+    void malformedTemplatesAreErrors() {
+        jinja("{% raw %} no end");
+        jinja("{{ a");
+        jinja("{{ a + 1 }}");
+        TemplateException e = assertThrows(TemplateException.class, problems::throwIfAny);
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("{% raw %} without {% endraw %}"), e.getMessage());
+        assertTrue(e.getMessage().contains("unclosed '{{'"), e.getMessage());
+        assertTrue(e.getMessage().contains("unsupported template expression '{{ a + 1 }}'"), e.getMessage());
+    }
+}
