@@ -117,7 +117,8 @@ public final class ImageBuilder {
         if (template.parent().isPresent()) {
             throw new IllegalArgumentException("a Java-built template cannot extend another; load it from a folder");
         }
-        return new ImageBuilder(loader -> new TemplateChain(List.of(template), List.of()));
+        return new ImageBuilder(loader -> new TemplateChain(List.of(template), List.of(),
+                template.communicator().password().stream().toList()));
     }
 
     /** A variable value (highest precedence, like the CLI's {@code --var k=v}). */
@@ -243,9 +244,7 @@ public final class ImageBuilder {
         Optional<ImagePublisher> p = publisher();
         Preflight.check(chain.stages(), settings, d.isPresent(), g.isPresent(), p.isPresent());
         SecretMasker masker = new SecretMasker();
-        for (ImageTemplate t : chain.stages()) {
-            t.communicator().password().ifPresent(masker::add);
-        }
+        chain.secrets().forEach(masker::add); // secret variables wherever they were used, and SSH passwords
         credentials.ifPresent(cr -> {
             cr.password().ifPresent(masker::add);
             cr.applicationCredentialSecret().ifPresent(masker::add);
