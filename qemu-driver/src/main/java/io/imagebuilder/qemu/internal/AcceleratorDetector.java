@@ -57,8 +57,8 @@ public final class AcceleratorDetector {
 
     /** Why KVM would not work here, or null when it should. */
     private String kvmProblem() {
-        try (FileChannel ignored = FileChannel.open(devKvm, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            // opened: fine so far
+        try {
+            FileChannel.open(devKvm, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return "cannot open " + devKvm + " (" + e.getMessage() + ")";
         }

@@ -31,6 +31,21 @@ public final class Libvirt {
         }
     }
 
+    /**
+     * Deletes the per-domain QEMU log libvirt keeps after undefine (local system daemon only), so builds leave
+     * nothing behind; QEMU's errors already reached us through the start error.
+     */
+    public static void deleteDomainLog(String uri, String domain) {
+        if (!uri.startsWith("qemu:///system")) {
+            return;
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("/var/log/libvirt/qemu", domain + ".log"));
+        } catch (java.io.IOException | SecurityException e) {
+            // only a leftover log file
+        }
+    }
+
     /** The message of a libvirt error without the Java wrapper noise. */
     public static String message(LibvirtException e) {
         return e.getError() != null && e.getError().getMessage() != null ? e.getError().getMessage() : e.toString();

@@ -26,10 +26,12 @@ public final class LibvirtInstance implements MachineInstance {
     private final int sshPort;
     private final Optional<String> vnc;
     private final Path serialLog;
+    private final String uri;
     private boolean closed;
 
-    public LibvirtInstance(Connect conn, Domain domain, String name, int sshPort, Optional<String> vnc,
+    public LibvirtInstance(String uri, Connect conn, Domain domain, String name, int sshPort, Optional<String> vnc,
                            Path serialLog) {
+        this.uri = uri;
         this.conn = conn;
         this.domain = domain;
         this.name = name;
@@ -141,6 +143,7 @@ public final class LibvirtInstance implements MachineInstance {
             } catch (LibvirtException e) {
                 LOG.warn("domain {}: undefine failed: {}", name, Libvirt.message(e));
             }
+            Libvirt.deleteDomainLog(uri, name);
             try {
                 domain.free();
             } catch (LibvirtException e) {

@@ -55,7 +55,7 @@ public final class MachineLauncher {
                             + spec.machine().cpus() + " CPU, " + spec.machine().memoryMb() + " MB); SSH: 127.0.0.1:"
                             + port + " -> guest port " + spec.guestSshPort() + "; serial log: " + spec.serialLog());
                     vnc.ifPresent(v -> ctx.info("watch the console: " + v));
-                    return new LibvirtInstance(conn, dom, spec.name(), port, vnc, spec.serialLog());
+                    return new LibvirtInstance(uri, conn, dom, spec.name(), port, vnc, spec.serialLog());
                 } catch (PortTaken e) {
                     SshPortPool.release(port);
                     if (attempt >= PORT_ATTEMPTS) {
@@ -113,7 +113,7 @@ public final class MachineLauncher {
                 + "; virsh undefine " + name);
     }
 
-    private static Domain defineAndStart(Connect conn, MachineSpec spec, AcceleratorDetector.Choice accel, int port)
+    private Domain defineAndStart(Connect conn, MachineSpec spec, AcceleratorDetector.Choice accel, int port)
             throws PortTaken {
         String xml = DomainXml.of(new DomainXml.Config(spec.name(), accel.domainType(), spec.machine().cpus(),
                 spec.machine().memoryMb(), spec.disk().toAbsolutePath(), spec.cdrom().map(Path::toAbsolutePath),
@@ -131,6 +131,7 @@ public final class MachineLauncher {
             return dom;
         } catch (LibvirtException e) {
             undefineQuietly(dom);
+            Libvirt.deleteDomainLog(uri, spec.name());
             String msg = Libvirt.message(e);
             if (msg.contains("hostfwd") || msg.contains("host forwarding")) {
                 throw new PortTaken("cannot forward 127.0.0.1:" + port + ": " + msg);
