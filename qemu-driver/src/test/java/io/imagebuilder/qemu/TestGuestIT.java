@@ -66,6 +66,7 @@ class TestGuestIT {
             System.out.printf("TIMING domain start -> SSH: %.1f s (driver start() took %.2f s)%n", toSsh,
                     (started - t0) / 1e9);
             assertEquals("6.1", Fixtures.ssh(key, port, "uname -r").substring(0, 3));
+            System.out.println("guest boot: " + Fixtures.ssh(key, port, "systemd-analyze; systemd-analyze blame | head -5"));
             assertTrue(String.join("\n", vm.serialTail(5000)).contains("Linux version"), "serial log has the boot");
 
             // Log in at the VGA console (tty1) and run a command whose characters need shift chords.
