@@ -57,6 +57,10 @@ final class TarStreamer {
                 } else {
                     entry = new TarArchiveEntry(path, attrs.isDirectory() ? name + "/" : name,
                             LinkOption.NOFOLLOW_LINKS);
+                    // commons-compress leaves the default 644/755 here: set the file's own permission bits
+                    int type = attrs.isDirectory() ? 040000 : 0100000;
+                    entry.setMode(type | Integer.parseInt(SshGuestSession.Modes.octal(
+                            Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)), 8));
                 }
                 tar.putArchiveEntry(entry);
                 if (attrs.isRegularFile()) {
