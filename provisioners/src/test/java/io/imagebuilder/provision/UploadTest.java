@@ -145,14 +145,14 @@ class UploadTest {
     }
 
     /**
-     * 300 MB through a 64 KiB copy buffer and a bounded channel window: the heap cannot hold it if the design
-     * buffered whole files, and the checksum shows the bytes arrive intact. Progress events show it streamed.
+     * 200 MB with a 128 MB heap (surefire's argLine): only a streaming upload gets it through; the checksum shows
+     * the bytes arrive intact and the progress events that it went out piece by piece.
      */
     @Test
     void largeFileIsStreamed() throws Exception {
         Path big = local.resolve("big.bin");
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
-            f.setLength(300L << 20);
+            f.setLength(200L << 20);
             f.seek(123_456_789L);
             f.write("marker in the middle".getBytes());
         }
@@ -160,7 +160,7 @@ class UploadTest {
         session.upload(big, dest.toString(), t.ctx);
         assertArrayEquals(sha256(big), sha256(dest));
         long progress = t.events.stream().filter(e -> e instanceof BuildEvent.Progress).count();
-        assertTrue(progress >= 30, "progress events while streaming: " + progress);
+        assertTrue(progress >= 20, "progress events while streaming: " + progress);
         assertFalse(t.allText().contains("Exception"));
     }
 

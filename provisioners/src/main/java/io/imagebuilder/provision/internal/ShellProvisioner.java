@@ -74,7 +74,18 @@ public final class ShellProvisioner {
         } else if (status != 0) {
             throw new ProvisionerFailedException(spec, script.name(), status, tail.lines());
         }
-        guest.run("rm -f " + remote, spec.displayName(), ctx);
+        removeQuietly(guest, remote, ctx);
+    }
+
+    /** The script is left in /tmp if this fails (e.g. the guest is going down after {@code reboot}). */
+    private static void removeQuietly(GuestSession guest, String remote, StepContext ctx) {
+        try {
+            guest.run("rm -f " + remote, "cleanup", ctx);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw e;
+        } catch (Exception e) {
+            ctx.log(io.imagebuilder.BuildEvent.Level.DEBUG, "could not remove " + remote + ": " + e.getMessage());
+        }
     }
 
     /** execute_command with {{ .Vars }} (sorted, single-quoted assignments) and {{ .Path }} filled in. */
