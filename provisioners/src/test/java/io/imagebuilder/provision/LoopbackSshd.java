@@ -64,6 +64,7 @@ public final class LoopbackSshd implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         stop();
+        exec("sh", "-c", "! id " + USER + " >/dev/null 2>&1 || userdel -r " + USER + " 2>/dev/null || true");
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
