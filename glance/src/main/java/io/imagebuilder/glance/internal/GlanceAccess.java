@@ -1,0 +1,15 @@
+package io.imagebuilder.glance.internal;
+
+import io.imagebuilder.template.Secret;
+
+import java.net.URI;
+
+/** A Keystone token and the Glance endpoint its catalog names (base URL, without /v2). */
+public record GlanceAccess(URI imageEndpoint, Secret token) {
+
+    /** {@code imageEndpoint} + "/v2/" + path, whether or not the catalog's URL already ends in /v2. */
+    public URI v2(String path) {
+        String base = imageEndpoint.toString().replaceAll("/+$", "").replaceAll("/v2$", "");
+        return URI.create(base + "/v2/" + path);
+    }
+}
