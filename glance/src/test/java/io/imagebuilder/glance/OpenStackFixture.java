@@ -43,10 +43,10 @@ final class OpenStackFixture {
         List<String> cmd = new java.util.ArrayList<>(List.of(SCRIPTS.resolve(script).toString()));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
-                throw new IllegalStateException(script + " failed with exit code " + p.exitValue());
+                throw new IllegalStateException(script + " failed with exit code " + p.exitValue() + ":\n" + out);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + script, e);
