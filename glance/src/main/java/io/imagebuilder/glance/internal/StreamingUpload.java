@@ -12,9 +12,9 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -36,10 +36,9 @@ public final class StreamingUpload {
     public static Digests put(GlanceAccess access, String imageId, Path file, StepContext ctx) {
         URI uri = access.v2("images/" + imageId + "/file");
         HttpURLConnection con = null;
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+             ParallelDigests digests = new ParallelDigests(CHUNK, "MD5", "SHA-512")) {
             long total = in.size();
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
             con = (HttpURLConnection) uri.toURL().openConnection();
             con.setRequestMethod("PUT");
             con.setDoOutput(true);
@@ -49,45 +48,56 @@ public final class StreamingUpload {
             con.setRequestProperty("Content-Type", "application/octet-stream");
             con.setRequestProperty("X-Auth-Token", access.token().reveal());
             con.setRequestProperty("X-OpenStack-Image-Size", Long.toString(total)); // lets Glance pre-allocate
-            byte[] buf = new byte[CHUNK];
-            long done = 0;
-            long lastReport = 0;
-            ctx.progress(0, total);
-            try (InputStream data = Channels.newInputStream(in); OutputStream out = con.getOutputStream()) {
-                int n;
-                while ((n = data.read(buf)) > 0) {
-                    ctx.cancellation().check();
-                    md5.update(buf, 0, n);
-                    sha512.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                    done += n;
-                    if (done - lastReport >= PROGRESS_EVERY || done == total) {
-                        ctx.progress(done, total);
-                        lastReport = done;
-                    }
-                }
-            }
+            long done = send(in, con, digests, total, ctx);
             if (done != total) {
                 throw new GlancePublishException("upload", file + " changed size while uploading");
             }
             int status = con.getResponseCode();
             if (status != 204) {
                 InputStream err = con.getErrorStream();
-                String body = err == null ? "" : new String(err.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                String body = err == null ? "" : new String(err.readAllBytes(), StandardCharsets.UTF_8);
                 throw new GlancePublishException("upload", "PUT " + uri + ": HTTP " + status + " "
                         + GlanceClient.summary(body), status, null);
             }
-            HexFormat hex = HexFormat.of();
-            return new Digests(hex.formatHex(md5.digest()), hex.formatHex(sha512.digest()), total);
+            List<String> hex = digests.finish();
+            return new Digests(hex.get(0), hex.get(1), total);
         } catch (IOException e) {
             throw new GlancePublishException("upload", "PUT " + uri + " of " + file + " failed: " + e, -1, e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        } catch (CancellationException e) {
-            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("upload interrupted");
         } finally {
             if (con != null) {
                 con.disconnect();
+            }
+        }
+    }
+
+    /** Streams the file chunk by chunk; each chunk is hashed (on the digest threads) while it is sent. */
+    private static long send(FileChannel in, HttpURLConnection con, ParallelDigests digests, long total,
+                             StepContext ctx) throws IOException, InterruptedException {
+        long done = 0;
+        long lastReport = 0;
+        ctx.progress(0, total);
+        try (InputStream data = Channels.newInputStream(in); OutputStream out = con.getOutputStream()) {
+            while (true) {
+                byte[] buf = digests.take();
+                int n = data.read(buf);
+                if (n <= 0) {
+                    digests.giveBack(buf);
+                    return done;
+                }
+                ctx.cancellation().check();
+                ParallelDigests.Chunk chunk = digests.submit(buf, n);
+                out.write(buf, 0, n);
+                digests.release(chunk);
+                done += n;
+                if (done - lastReport >= PROGRESS_EVERY || done == total) {
+                    ctx.progress(done, total);
+                    lastReport = done;
+                }
             }
         }
     }
