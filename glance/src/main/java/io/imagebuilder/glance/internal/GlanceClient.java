@@ -47,10 +47,11 @@ public final class GlanceClient {
         return ImageRecord.of(send(step, "GET", "images/" + id, HttpRequest.BodyPublishers.noBody(), null, 200));
     }
 
-    /** Images of exactly this name that the project can see. */
+    /** Our project's images of exactly this name (others' public images of that name are not ours to replace). */
     public List<ImageRecord> findByName(String name) {
         List<ImageRecord> out = new ArrayList<>();
-        String path = "images?limit=1000&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        String path = "images?limit=1000&owner=" + URLEncoder.encode(access.projectId(), StandardCharsets.UTF_8)
+                + "&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
         for (JsonNode n : send("find", "GET", path, HttpRequest.BodyPublishers.noBody(), null, 200).path("images")) {
             out.add(ImageRecord.of(n));
         }

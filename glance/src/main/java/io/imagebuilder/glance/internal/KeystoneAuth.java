@@ -69,7 +69,8 @@ public final class KeystoneAuth {
                             Optional.ofNullable(e.getRegion()).orElse(e.getRegionId()), e.getUrl().toString()));
                 }
             }
-            return new GlanceAccess(pick(catalog, c), Secret.of(os.getToken().getId()));
+            return new GlanceAccess(pick(catalog, c), Secret.of(os.getToken().getId()),
+                    os.getToken().getProject().getId());
         } catch (ResponseException e) {
             throw new GlancePublishException(STEP, "Keystone " + url + " refused user '" + user + "' (project '"
                     + c.projectName().orElse("") + "'): HTTP " + e.getStatus() + " " + e.getMessage(),
@@ -105,8 +106,11 @@ public final class KeystoneAuth {
                     + GlanceClient.summary(r.body()), r.statusCode(), null);
         }
         List<CatalogEntry> catalog = new ArrayList<>();
+        String projectId;
         try {
-            for (JsonNode s : JSON.readTree(r.body()).path("token").path("catalog")) {
+            JsonNode token = JSON.readTree(r.body()).path("token");
+            projectId = token.path("project").path("id").asText();
+            for (JsonNode s : token.path("catalog")) {
                 for (JsonNode e : s.path("endpoints")) {
                     catalog.add(new CatalogEntry(s.path("type").asText(), e.path("interface").asText(),
                             e.path("region_id").asText(e.path("region").asText(null)), e.path("url").asText()));
@@ -115,9 +119,9 @@ public final class KeystoneAuth {
         } catch (IOException e) {
             throw new GlancePublishException(STEP, "Keystone sent a token that is not JSON", -1, e);
         }
-        String token = r.headers().firstValue("X-Subject-Token").orElseThrow(
+        String tokenId = r.headers().firstValue("X-Subject-Token").orElseThrow(
                 () -> new GlancePublishException(STEP, "Keystone answered without X-Subject-Token"));
-        return new GlanceAccess(pick(catalog, c), Secret.of(token));
+        return new GlanceAccess(pick(catalog, c), Secret.of(tokenId), projectId);
     }
 
     record CatalogEntry(String type, String iface, String region, String url) {

@@ -26,9 +26,9 @@ class GlanceInternalsTest {
     void imageUrlGetsV2Once() {
         Secret t = Secret.of("tok");
         assertEquals(URI.create("http://g:9292/v2/images/x/file"),
-                new GlanceAccess(URI.create("http://g:9292/"), t).v2("images/x/file"));
+                new GlanceAccess(URI.create("http://g:9292/"), t, "p1").v2("images/x/file"));
         assertEquals(URI.create("https://c/image/v2/images"),
-                new GlanceAccess(URI.create("https://c/image/v2/"), t).v2("images"));
+                new GlanceAccess(URI.create("https://c/image/v2/"), t, "p1").v2("images"));
     }
 
     private static OpenStackCredentials creds(Map<String, String> extra) {
