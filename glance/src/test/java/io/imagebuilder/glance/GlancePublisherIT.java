@@ -191,6 +191,36 @@ class GlancePublisherIT {
     }
 
     @Test
+    void applicationCredentialWorks() throws Exception {
+        Path f = randomFile(dir.resolve("d.raw"), 1, 6);
+        String name = name("appcred");
+        String secret = "ib-it-secret-" + UUID.randomUUID();
+        String id = openstack("application", "credential", "create", name, "--secret", secret, "-f", "value",
+                "-c", "id").trim();
+        try {
+            Map<String, String> env = Map.of("OS_AUTH_URL", OpenStackFixture.openrc().get("OS_AUTH_URL"),
+                    "OS_APPLICATION_CREDENTIAL_ID", id, "OS_APPLICATION_CREDENTIAL_SECRET", secret);
+            PublishedImage img = new GlancePublisher().publish(f, Publish.named(name),
+                    OpenStackCredentials.fromEnvironment(env));
+            assertEquals(md5(f), OpenStackFixture.glance().get("test", img.id()).checksum());
+        } finally {
+            openstack("application", "credential", "delete", id);
+        }
+    }
+
+    /** Runs the openstack CLI with the fixture's openrc; returns its output. */
+    private static String openstack(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("openstack"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(OpenStackFixture.openrc());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    @Test
     void isFoundByServiceLoader() {
         assertTrue(ServiceLoader.load(ImagePublisher.class).stream()
                 .anyMatch(p -> p.type() == GlancePublisher.class));
