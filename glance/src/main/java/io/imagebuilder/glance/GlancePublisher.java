@@ -1,0 +1,212 @@
+package io.imagebuilder.glance;
+
+import io.imagebuilder.BuildListener;
+import io.imagebuilder.OpenStackCredentials;
+import io.imagebuilder.glance.internal.GlanceAccess;
+import io.imagebuilder.glance.internal.GlanceClient;
+import io.imagebuilder.glance.internal.ImageRecord;
+import io.imagebuilder.glance.internal.KeystoneAuth;
+import io.imagebuilder.glance.internal.StreamingUpload;
+import io.imagebuilder.pipeline.Cancellation;
+import io.imagebuilder.pipeline.SecretMasker;
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.spi.ImagePublisher;
+import io.imagebuilder.template.Publish;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Publishes an image file to Glance v2 like {@code openstack image create --file}: authenticates (in the
+ * calling thread, right before the upload), creates the record, streams the file, waits for {@code active},
+ * and checks Glance's md5 and sha512 against the ones computed while sending. On any failure, cancellation
+ * included, the half-made image is deleted before the error is thrown. Usable alone:
+ * <pre>new GlancePublisher().publish(file, Publish.named("visa-base"), OpenStackCredentials.fromEnvironment(System.getenv()))</pre>
+ */
+public final class GlancePublisher implements ImagePublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GlancePublisher.class);
+
+    private final Duration activeTimeout;
+    private final Duration cleanupTimeout;
+    private final HttpClient http;
+
+    public GlancePublisher() {
+        this(Duration.ofMinutes(10), Duration.ofMinutes(2));
+    }
+
+    /**
+     * @param activeTimeout  how long to wait for the image to become active after the upload
+     * @param cleanupTimeout how long to keep retrying the deletion of a half-made image (Glance may be restarting)
+     */
+    public GlancePublisher(Duration activeTimeout, Duration cleanupTimeout) {
+        this.activeTimeout = activeTimeout;
+        this.cleanupTimeout = cleanupTimeout;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** Publishes without a build around it: no progress events, no cancellation. */
+    public PublishedImage publish(Path image, Publish publish, OpenStackCredentials credentials) {
+        StepContext ctx = new StepContext("publish", image.toAbsolutePath().getParent(), BuildListener.NONE,
+                new Cancellation(), new SecretMasker());
+        return publish(image, publish, credentials, ctx);
+    }
+
+    @Override
+    public PublishedImage publish(Path image, Publish publish, OpenStackCredentials credentials, StepContext ctx) {
+        if (!Files.isRegularFile(image) || !Files.isReadable(image)) {
+            throw new GlancePublishException("read", image + " is not a readable file");
+        }
+        ctx.cancellation().check();
+        credentials.password().ifPresent(ctx.masker()::add);
+        credentials.applicationCredentialSecret().ifPresent(ctx.masker()::add);
+        GlanceAccess access = KeystoneAuth.authenticate(credentials, http);
+        ctx.masker().add(access.token());
+        GlanceClient glance = new GlanceClient(http, access);
+
+        List<ImageRecord> older = publish.onConflict() == Publish.OnConflict.KEEP_BOTH ? List.of()
+                : glance.findByName(publish.imageName());
+        checkConflict(publish, older);
+
+        String id = null;
+        try {
+            id = glance.create(publish).id();
+            ctx.info("Glance image " + id + " (" + publish.imageName() + ") created; uploading " + image);
+            StreamingUpload.Digests sent = StreamingUpload.put(access, id, image, ctx);
+            verify(waitActive(glance, id, ctx), sent);
+            if (publish.isProtected()) {
+                glance.protect(id); // only now: a protected image could not have been cleaned up
+            }
+            ctx.info("Glance image " + id + " is active; md5 " + sent.md5() + " matches");
+            replaceOlder(glance, older, ctx);
+            return new PublishedImage(id, publish.imageName(), sent.md5(), sent.sha512());
+        } catch (RuntimeException e) {
+            throw cleanUp(glance, id, e, ctx);
+        }
+    }
+
+    private static void checkConflict(Publish publish, List<ImageRecord> older) {
+        if (older.isEmpty()) {
+            return;
+        }
+        List<String> ids = older.stream().map(ImageRecord::id).toList();
+        if (publish.onConflict() == Publish.OnConflict.FAIL) {
+            throw new GlancePublishException("conflict", "Glance already has image(s) named '"
+                    + publish.imageName() + "': " + ids + " (on-conflict is fail; use replace or keep-both)");
+        }
+        List<String> locked = older.stream().filter(ImageRecord::isProtected).map(ImageRecord::id).toList();
+        if (!locked.isEmpty()) {
+            throw new GlancePublishException("conflict", "cannot replace protected image(s) " + locked
+                    + " named '" + publish.imageName() + "': unprotect them or use keep-both");
+        }
+    }
+
+    private ImageRecord waitActive(GlanceClient glance, String id, StepContext ctx) {
+        long deadline = System.nanoTime() + activeTimeout.toNanos();
+        while (true) {
+            ImageRecord img = glance.get("wait", id);
+            switch (img.status()) {
+                case "active":
+                    return img;
+                case "killed", "deleted", "pending_delete", "deactivated":
+                    throw new GlancePublishException("wait", "image " + id + " became " + img.status());
+                default:
+                    if (System.nanoTime() > deadline) {
+                        throw new GlancePublishException("wait", "image " + id + " still " + img.status()
+                                + " after " + activeTimeout.toSeconds() + " s");
+                    }
+                    ctx.cancellation().sleep(Duration.ofMillis(500));
+            }
+        }
+    }
+
+    private static void verify(ImageRecord img, StreamingUpload.Digests sent) {
+        if (img.size() != sent.size()) {
+            throw new GlancePublishException("verify", "Glance stored " + img.size() + " bytes, we sent " + sent.size());
+        }
+        if (!sent.md5().equals(img.checksum())) {
+            throw new GlancePublishException("verify", "Glance's md5 " + img.checksum() + " differs from ours " + sent.md5());
+        }
+        if ("sha512".equals(img.osHashAlgo()) && !sent.sha512().equals(img.osHashValue())) {
+            throw new GlancePublishException("verify", "Glance's sha512 differs from ours");
+        }
+    }
+
+    /** REPLACE: the new image is active and verified; only now remove the older ones of that name. */
+    private static void replaceOlder(GlanceClient glance, List<ImageRecord> older, StepContext ctx) {
+        for (ImageRecord old : older) {
+            try {
+                glance.delete("replace", old.id());
+                ctx.info("deleted older image " + old.id() + " of the same name");
+            } catch (GlancePublishException e) {
+                ctx.warn("published, but could not delete older image " + old.id() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Deletes the half-made image, retrying while Glance is unreachable (it may be restarting), and returns
+     * the exception to throw: the original, with a note if the image could not be deleted.
+     */
+    private RuntimeException cleanUp(GlanceClient glance, String id, RuntimeException failure, StepContext ctx) {
+        if (id == null) {
+            return failure;
+        }
+        boolean interrupted = Thread.interrupted(); // a cancelled build must still clean up
+        String problem = null;
+        long deadline = System.nanoTime() + cleanupTimeout.toNanos();
+        try {
+            while (true) {
+                try {
+                    glance.delete("cleanup", id);
+                    problem = null;
+                    break;
+                } catch (GlancePublishException e) {
+                    if (e.httpStatus().orElse(0) == 404) {
+                        problem = null;
+                        break;
+                    }
+                    problem = e.getMessage();
+                    if (e.httpStatus().isPresent() || System.nanoTime() > deadline) {
+                        break; // Glance answered with an error: retrying won't help
+                    }
+                    LOG.debug("Glance unreachable while deleting {}; retrying", id);
+                    sleepQuietly();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (problem == null) {
+            ctx.info("deleted half-made image " + id + " after failure");
+            return failure;
+        }
+        String note = "; the half-made image " + id + " could NOT be deleted (" + problem + "): delete it by hand";
+        ctx.warn(note.substring(2));
+        if (failure instanceof GlancePublishException g) {
+            return g.withNote(note);
+        }
+        if (failure instanceof CancellationException) {
+            failure.addSuppressed(new GlancePublishException("cleanup", problem));
+            return failure;
+        }
+        return new GlancePublishException("publish", failure + note, -1, failure);
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

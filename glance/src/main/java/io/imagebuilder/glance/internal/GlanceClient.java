@@ -1,0 +1,121 @@
+package io.imagebuilder.glance.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imagebuilder.glance.GlancePublishException;
+import io.imagebuilder.template.Publish;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Glance v2's image records over plain HTTP (the data itself goes through {@link StreamingUpload}). */
+public final class GlanceClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final HttpClient http;
+    private final GlanceAccess access;
+
+    public GlanceClient(HttpClient http, GlanceAccess access) {
+        this.http = http;
+        this.access = access;
+    }
+
+    /** Creates the record (never protected: a protected image could not be cleaned up; see protect()). */
+    public ImageRecord create(Publish p) {
+        ObjectNode body = JSON.createObjectNode();
+        p.properties().forEach(body::put); // custom properties are top-level string fields in Glance v2
+        body.put("name", p.imageName()).put("disk_format", p.diskFormat())
+                .put("container_format", p.containerFormat()).put("visibility", p.visibility().apiName())
+                .put("min_disk", p.minDiskGb()).put("min_ram", p.minRamMb());
+        body.putArray("tags").addAll(p.tags().stream().map(JSON.getNodeFactory()::textNode).toList());
+        return ImageRecord.of(send("create", "POST", "images",
+                HttpRequest.BodyPublishers.ofString(body.toString()), "application/json", 201));
+    }
+
+    public ImageRecord get(String step, String id) {
+        return ImageRecord.of(send(step, "GET", "images/" + id, HttpRequest.BodyPublishers.noBody(), null, 200));
+    }
+
+    /** Our project's images of exactly this name (others' public images of that name are not ours to replace). */
+    public List<ImageRecord> findByName(String name) {
+        List<ImageRecord> out = new ArrayList<>();
+        String path = "images?limit=1000&owner=" + URLEncoder.encode(access.projectId(), StandardCharsets.UTF_8)
+                + "&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        for (JsonNode n : send("find", "GET", path, HttpRequest.BodyPublishers.noBody(), null, 200).path("images")) {
+            out.add(ImageRecord.of(n));
+        }
+        return out;
+    }
+
+    public void delete(String step, String id) {
+        send(step, "DELETE", "images/" + id, HttpRequest.BodyPublishers.noBody(), null, 204);
+    }
+
+    public void protect(String id) {
+        String patch = "[{\"op\":\"replace\",\"path\":\"/protected\",\"value\":true}]";
+        send("protect", "PATCH", "images/" + id, HttpRequest.BodyPublishers.ofString(patch),
+                "application/openstack-images-v2.1-json-patch", 200);
+    }
+
+    private JsonNode send(String step, String method, String path, HttpRequest.BodyPublisher body,
+                          String contentType, int expected) {
+        URI uri = access.v2(path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TIMEOUT).method(method, body)
+                .header("X-Auth-Token", access.token().reveal()).header("Accept", "application/json");
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new GlancePublishException(step, method + " " + uri + " failed: " + e, -1, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GlancePublishException(step, method + " " + uri + " interrupted", -1, e);
+        }
+        if (r.statusCode() != expected) {
+            throw new GlancePublishException(step, method + " " + uri + ": HTTP " + r.statusCode() + " "
+                    + summary(r.body()), r.statusCode(), null);
+        }
+        try {
+            return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new GlancePublishException(step, method + " " + uri + ": answer is not JSON: "
+                    + summary(r.body()), r.statusCode(), e);
+        }
+    }
+
+    /** One line of an error body: the OpenStack "message"/"title" if it has one, else its start. */
+    static String summary(String body) {
+        if (body == null || body.isBlank()) {
+            return "(empty body)";
+        }
+        String text = body;
+        try {
+            JsonNode n = JSON.readTree(body);
+            for (JsonNode m : List.of(n.path("error").path("message"), n.path("message"), n.path("title"))) {
+                if (m.isTextual()) {
+                    text = m.asText();
+                    break;
+                }
+            }
+        } catch (IOException notJson) {
+            // HTML or plain text (Glance's webob errors): strip tags
+            text = body.replaceAll("<[^>]*>", " ");
+        }
+        text = text.replaceAll("\\s+", " ").trim();
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+}

@@ -1,0 +1,141 @@
+package io.imagebuilder.glance.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagebuilder.OpenStackCredentials;
+import io.imagebuilder.glance.GlancePublishException;
+import io.imagebuilder.template.Secret;
+import org.openstack4j.api.OSClient;
+import org.openstack4j.api.exceptions.ResponseException;
+import org.openstack4j.api.types.Facing;
+import org.openstack4j.core.transport.Config;
+import org.openstack4j.model.common.Identifier;
+import org.openstack4j.model.identity.v3.Endpoint;
+import org.openstack4j.model.identity.v3.Service;
+import org.openstack4j.openstack.OSFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Gets a token and the Glance endpoint from Keystone v3. Password credentials go through openstack4j; it has
+ * no application-credential method, so those are one plain request. Call it in the thread that uploads, right
+ * before the upload: openstack4j keeps its session thread-local, and a build may run for an hour.
+ */
+public final class KeystoneAuth {
+
+    private static final String STEP = "authenticate";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private KeystoneAuth() {
+    }
+
+    /** The v3 identity URL whatever form OS_AUTH_URL took ("http://k:5000", ".../v3", ".../v3/"). */
+    static String identityV3(String authUrl) {
+        String u = authUrl.trim().replaceAll("/+$", "");
+        return u.endsWith("/v3") ? u : u + "/v3";
+    }
+
+    public static GlanceAccess authenticate(OpenStackCredentials c, HttpClient http) {
+        String url = identityV3(c.authUrl());
+        return c.applicationCredentialId().isPresent() ? withApplicationCredential(c, url, http)
+                : withPassword(c, url);
+    }
+
+    private static GlanceAccess withPassword(OpenStackCredentials c, String url) {
+        String user = c.username().orElseThrow();
+        try {
+            OSClient.OSClientV3 os = OSFactory.builderV3().endpoint(url)
+                    .withConfig(Config.newConfig().withConnectionTimeout(30_000).withReadTimeout(60_000))
+                    .credentials(user, c.password().map(Secret::reveal).orElse(""),
+                            Identifier.byName(c.userDomainName()))
+                    .scopeToProject(Identifier.byName(c.projectName().orElseThrow()),
+                            Identifier.byName(c.projectDomainName()))
+                    .perspective(Facing.value(c.interfaceName()))
+                    .authenticate();
+            List<CatalogEntry> catalog = new ArrayList<>();
+            for (Service s : os.getToken().getCatalog()) {
+                for (Endpoint e : s.getEndpoints()) {
+                    catalog.add(new CatalogEntry(s.getType(), e.getIface().name().toLowerCase(Locale.ROOT),
+                            Optional.ofNullable(e.getRegion()).orElse(e.getRegionId()), e.getUrl().toString()));
+                }
+            }
+            return new GlanceAccess(pick(catalog, c), Secret.of(os.getToken().getId()),
+                    os.getToken().getProject().getId());
+        } catch (ResponseException e) {
+            throw new GlancePublishException(STEP, "Keystone " + url + " refused user '" + user + "' (project '"
+                    + c.projectName().orElse("") + "'): HTTP " + e.getStatus() + " " + e.getMessage(),
+                    e.getStatus(), null);
+        } catch (RuntimeException e) {
+            if (e instanceof GlancePublishException g) {
+                throw g;
+            }
+            throw new GlancePublishException(STEP, "cannot reach Keystone " + url + ": " + e, -1, null);
+        }
+    }
+
+    private static GlanceAccess withApplicationCredential(OpenStackCredentials c, String url, HttpClient http) {
+        Map<String, Object> body = Map.of("auth", Map.of("identity", Map.of("methods",
+                List.of("application_credential"), "application_credential", Map.of(
+                        "id", c.applicationCredentialId().orElseThrow(),
+                        "secret", c.applicationCredentialSecret().map(Secret::reveal).orElse("")))));
+        HttpResponse<String> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(URI.create(url + "/auth/tokens")).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new GlancePublishException(STEP, "cannot reach Keystone " + url + ": " + e, -1, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GlancePublishException(STEP, "interrupted while authenticating", -1, e);
+        }
+        if (r.statusCode() != 201) {
+            throw new GlancePublishException(STEP, "Keystone " + url + " refused application credential '"
+                    + c.applicationCredentialId().get() + "': HTTP " + r.statusCode() + " "
+                    + GlanceClient.summary(r.body()), r.statusCode(), null);
+        }
+        List<CatalogEntry> catalog = new ArrayList<>();
+        String projectId;
+        try {
+            JsonNode token = JSON.readTree(r.body()).path("token");
+            projectId = token.path("project").path("id").asText();
+            for (JsonNode s : token.path("catalog")) {
+                for (JsonNode e : s.path("endpoints")) {
+                    catalog.add(new CatalogEntry(s.path("type").asText(), e.path("interface").asText(),
+                            e.path("region_id").asText(e.path("region").asText(null)), e.path("url").asText()));
+                }
+            }
+        } catch (IOException e) {
+            throw new GlancePublishException(STEP, "Keystone sent a token that is not JSON", -1, e);
+        }
+        String tokenId = r.headers().firstValue("X-Subject-Token").orElseThrow(
+                () -> new GlancePublishException(STEP, "Keystone answered without X-Subject-Token"));
+        return new GlanceAccess(pick(catalog, c), Secret.of(tokenId), projectId);
+    }
+
+    record CatalogEntry(String type, String iface, String region, String url) {
+    }
+
+    /** The image endpoint for the credentials' interface and (if set) region. */
+    static URI pick(List<CatalogEntry> catalog, OpenStackCredentials c) {
+        return catalog.stream()
+                .filter(e -> "image".equals(e.type()) && c.interfaceName().equals(e.iface()))
+                .filter(e -> c.regionName().map(r -> r.equals(e.region())).orElse(true))
+                .map(e -> URI.create(e.url())).findFirst()
+                .orElseThrow(() -> new GlancePublishException(STEP, "the Keystone catalog has no image endpoint"
+                        + " for interface " + c.interfaceName() + c.regionName().map(r -> " in region " + r)
+                        .orElse("") + "; image endpoints: " + catalog.stream().filter(e -> "image".equals(e.type()))
+                        .map(e -> e.iface() + "@" + e.region()).toList()));
+    }
+}

@@ -1,0 +1,117 @@
+package io.imagebuilder.glance.internal;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Digests of a stream of chunks, each algorithm on its own thread, so that hashing (md5 + sha512 cost more CPU
+ * than sending) overlaps with the upload instead of slowing it. The caller takes a buffer, fills it, submits
+ * it, uses it (writes it to the socket) and releases it; a buffer is reused once every user has released it.
+ * Memory: {@value #BUFFERS} buffers of the given size.
+ */
+final class ParallelDigests implements AutoCloseable {
+
+    static final int BUFFERS = 8;
+
+    /** A filled buffer, shared read-only by the caller and every digest thread. */
+    static final class Chunk {
+        final byte[] buf;
+        final int len;
+        private final AtomicInteger users;
+
+        private Chunk(byte[] buf, int len, int users) {
+            this.buf = buf;
+            this.len = len;
+            this.users = new AtomicInteger(users);
+        }
+    }
+
+    private static final Chunk END = new Chunk(new byte[0], 0, 0);
+
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+    private final List<Lane> lanes = new ArrayList<>();
+
+    ParallelDigests(int bufferSize, String... algorithms) throws NoSuchAlgorithmException {
+        for (int i = 0; i < BUFFERS; i++) {
+            free.add(new byte[bufferSize]);
+        }
+        for (String a : algorithms) {
+            lanes.add(new Lane(MessageDigest.getInstance(a)));
+        }
+        lanes.forEach(l -> l.thread.start());
+    }
+
+    /** A free buffer to fill (waits while all are in use). */
+    byte[] take() throws InterruptedException {
+        return free.take();
+    }
+
+    /** Gives back a buffer that was taken but not submitted. */
+    void giveBack(byte[] buf) {
+        free.add(buf);
+    }
+
+    /** Hands the first {@code len} bytes of {@code buf} to every digest; call {@link #release} when done. */
+    Chunk submit(byte[] buf, int len) throws InterruptedException {
+        Chunk c = new Chunk(buf, len, lanes.size() + 1);
+        for (Lane l : lanes) {
+            l.queue.put(c);
+        }
+        return c;
+    }
+
+    void release(Chunk c) {
+        if (c.users.decrementAndGet() == 0) {
+            free.add(c.buf);
+        }
+    }
+
+    /** Waits for every digest to take in all submitted chunks; hex digests in the order of the algorithms. */
+    List<String> finish() throws InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (Lane l : lanes) {
+            l.queue.put(END);
+        }
+        for (Lane l : lanes) {
+            l.thread.join();
+            out.add(HexFormat.of().formatHex(l.digest.digest()));
+        }
+        return out;
+    }
+
+    /** Stops the digest threads (after a failure; after finish() they have already ended). */
+    @Override
+    public void close() {
+        lanes.forEach(l -> l.thread.interrupt());
+    }
+
+    private final class Lane implements Runnable {
+        final MessageDigest digest;
+        final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(BUFFERS + 1);
+        final Thread thread;
+
+        Lane(MessageDigest digest) {
+            this.digest = digest;
+            this.thread = new Thread(this, "glance-" + digest.getAlgorithm().toLowerCase(java.util.Locale.ROOT));
+            this.thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (Chunk c = queue.take(); c != END; c = queue.take()) {
+                    digest.update(c.buf, 0, c.len);
+                    release(c);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closed after a failure: the digest is not wanted
+            }
+        }
+    }
+}
