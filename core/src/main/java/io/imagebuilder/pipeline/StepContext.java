@@ -20,7 +20,7 @@ public final class StepContext {
     private final BuildListener listener;
     private final Cancellation cancellation;
     private final SecretMasker masker;
-    private final Map<Key<?>, Object> state = new ConcurrentHashMap<>();
+    private final Map<Key<?>, Object> state;
     private volatile String currentStep = "";
 
     public StepContext(String stage, Path workDir, BuildListener listener, Cancellation cancellation,
@@ -30,6 +30,25 @@ public final class StepContext {
         this.listener = listener;
         this.cancellation = cancellation;
         this.masker = masker;
+        this.state = new ConcurrentHashMap<>();
+    }
+
+    private StepContext(StepContext parent, Cancellation cancellation) {
+        this.stage = parent.stage;
+        this.workDir = parent.workDir;
+        this.listener = parent.listener;
+        this.cancellation = cancellation;
+        this.masker = parent.masker;
+        this.state = parent.state;
+        this.currentStep = parent.currentStep;
+    }
+
+    /**
+     * The same build (shared state, listener, masker) seen through another cancel flag, e.g. one that also
+     * fires when a provisioner's {@code timeout} runs out.
+     */
+    public StepContext withCancellation(Cancellation cancellation) {
+        return new StepContext(this, cancellation);
     }
 
     /** The image being built (the stage of a chained build). */

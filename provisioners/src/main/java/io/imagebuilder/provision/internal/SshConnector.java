@@ -1,0 +1,243 @@
+package io.imagebuilder.provision.internal;
+
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.spi.GuestAccess.TemporaryKey;
+import io.imagebuilder.template.Communicator;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
+import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Opens authenticated SSH sessions to one guest with MINA SSHD: polls quickly until sshd answers or the
+ * communicator's timeout passes, and keeps the host key pinned across reconnects.
+ */
+final class SshConnector implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SshConnector.class);
+    /** Between attempts: short, so a freshly started sshd is noticed within a second. */
+    static final Duration POLL = Duration.ofMillis(250);
+    static final Duration TCP_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** Key exchange + login of one attempt; TCG guests need a few seconds for it. */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+    /** Packer's ssh_handshake_attempts: logins refused this often in a row end the wait. */
+    static final int AUTH_ATTEMPTS = 10;
+
+    /**
+     * chacha20-poly1305 first: under TCG the guest's sshd crypto is the bottleneck and OpenSSH does it about
+     * twice as fast as AES-GCM (FIXTURES.md); MINA's own default order puts AES-CTR first.
+     */
+    private static final List<BuiltinCiphers> CIPHERS = List.of(BuiltinCiphers.cc20p1305_openssh,
+            BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128ctr, BuiltinCiphers.aes192ctr,
+            BuiltinCiphers.aes256ctr);
+
+    private final String host;
+    private final int port;
+    private final Communicator communicator;
+    private final List<KeyPair> keys;
+    private final String authMethod;
+    private final SshClient client;
+    private final PinnedHostKey pin = new PinnedHostKey();
+
+    SshConnector(String host, int port, Communicator communicator, TemporaryKey temporaryKey) throws IOException {
+        this.host = host;
+        this.port = port;
+        this.communicator = communicator;
+        List<String> methods = new ArrayList<>();
+        List<KeyPair> pairs = new ArrayList<>();
+        if (temporaryKey != null && temporaryKey.privateKey() != null) {
+            pairs.addAll(loadKeys(temporaryKey.privateKey()));
+            methods.add("temporary key");
+        }
+        if (communicator.privateKey().isPresent()) {
+            pairs.addAll(loadKeys(communicator.privateKey().get()));
+            methods.add("private key " + communicator.privateKey().get());
+        }
+        communicator.password().ifPresent(p -> methods.add("password"));
+        if (methods.isEmpty()) {
+            throw new IllegalArgumentException("communicator for " + where() + " has no password, private key or"
+                    + " temporary key: nothing to log in with");
+        }
+        this.keys = List.copyOf(pairs);
+        this.authMethod = String.join(" or ", methods);
+        this.client = newClient();
+    }
+
+    private SshClient newClient() {
+        SshClient c = SshClient.setUpDefaultClient();
+        c.setServerKeyVerifier(pin);
+        c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY); // never read ~/.ssh/config
+        c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER); // never read ~/.ssh/id_*
+        c.setCipherFactories(new ArrayList<>(NamedFactory.setUpBuiltinFactories(false, CIPHERS)));
+        c.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE,
+                UserAuthKeyboardInteractiveFactory.INSTANCE));
+        // notice a guest that vanished (reboot under user networking keeps the host side of TCP open)
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, Duration.ofSeconds(5));
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, 6);
+        // a long silent command (apt, compiling) must not count as an idle session
+        CoreModuleProperties.IDLE_TIMEOUT.set(c, Duration.ofDays(1));
+        c.start();
+        return c;
+    }
+
+    private static List<KeyPair> loadKeys(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "SSH private key file not found");
+        }
+        List<KeyPair> out = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()),
+                    in, null);
+            if (pairs != null) {
+                pairs.forEach(out::add);
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot read SSH private key " + file + ": " + e.getMessage(), e);
+        }
+        if (out.isEmpty()) {
+            throw new IOException("no private key found in " + file + " (OpenSSH or PEM format expected)");
+        }
+        return out;
+    }
+
+    String where() {
+        return communicator.username() + "@" + host + ":" + port;
+    }
+
+    String authMethod() {
+        return authMethod;
+    }
+
+    /** Polls until a session is authenticated; fails fast on refused logins and on a changed host key. */
+    ClientSession connect(Supplier<List<String>> serialTail, StepContext ctx) throws IOException {
+        long deadline = System.nanoTime() + communicator.timeout().toNanos();
+        int attempts = 0;
+        int authFailures = 0;
+        String lastError = "no answer";
+        while (true) {
+            ctx.cancellation().check();
+            attempts++;
+            Attempt result = attempt(deadline);
+            if (result.session != null) {
+                pin.confirm();
+                ClientSession s = result.session;
+                LOG.debug("SSH {} up after {} attempt(s), cipher {}", where(), attempts,
+                        s.getNegotiatedKexParameter(KexProposalOption.C2SENC));
+                return s;
+            }
+            pin.forgetUnconfirmed();
+            String mismatch = pin.mismatch(host + ":" + port);
+            if (mismatch != null) {
+                throw new IOException(mismatch);
+            }
+            lastError = result.error;
+            authFailures = result.authFailed ? authFailures + 1 : 0;
+            if (authFailures >= AUTH_ATTEMPTS) {
+                throw new IOException("authentication failed for " + where() + " with " + authMethod + " ("
+                        + authFailures + " attempts refused)");
+            }
+            if (System.nanoTime() + POLL.toNanos() >= deadline) {
+                throw new IOException(timeoutMessage(attempts, lastError, serialTail));
+            }
+            ctx.cancellation().sleep(POLL);
+        }
+    }
+
+    private record Attempt(ClientSession session, String error, boolean authFailed) {}
+
+    private Attempt attempt(long deadline) {
+        ClientSession session = null;
+        try {
+            ConnectFuture cf = client.connect(communicator.username(), host, port);
+            if (!cf.await(TCP_CONNECT_TIMEOUT)) {
+                cf.cancel();
+                return new Attempt(null, "no TCP answer within " + TCP_CONNECT_TIMEOUT.toMillis() + " ms", false);
+            }
+            session = cf.getSession();
+            if (session == null) {
+                return new Attempt(null, describe(cf.getException()), false);
+            }
+            for (KeyPair kp : keys) {
+                session.addPublicKeyIdentity(kp);
+            }
+            if (communicator.password().isPresent()) {
+                session.addPasswordIdentity(communicator.password().get().reveal());
+            }
+            long left = Math.max(1, Math.min(HANDSHAKE_TIMEOUT.toNanos(), deadline - System.nanoTime()));
+            AuthFuture auth = session.auth();
+            if (!auth.await(Duration.ofNanos(left)) || !auth.isSuccess()) {
+                String error = auth.isDone() ? describe(auth.getException()) : "SSH handshake timed out";
+                boolean refused = auth.isDone() && session.getServerKey() != null
+                        && error.contains("authentication methods");
+                session.close(true);
+                return new Attempt(null, refused ? "login refused" : error, refused);
+            }
+            return new Attempt(session, null, false);
+        } catch (IOException | RuntimeException e) {
+            if (session != null) {
+                session.close(true);
+            }
+            return new Attempt(null, describe(e), false);
+        }
+    }
+
+    private static String describe(Throwable t) {
+        if (t == null) {
+            return "connection closed";
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage();
+        return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+
+    private String timeoutMessage(int attempts, String lastError, Supplier<List<String>> serialTail) {
+        StringBuilder b = new StringBuilder("timed out after ").append(communicator.timeout())
+                .append(" waiting for SSH on ").append(host).append(':').append(port)
+                .append(" (user ").append(communicator.username()).append(", ").append(authMethod).append(", ")
+                .append(attempts).append(" attempts, last: ").append(lastError).append(')');
+        List<String> tail = serialTail == null ? List.of() : serialTail.get();
+        if (tail == null || tail.isEmpty()) {
+            b.append("; the serial console printed nothing");
+        } else {
+            b.append("; last serial console lines:");
+            tail.forEach(line -> b.append("\n    ").append(line));
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (RuntimeException e) {
+            LOG.debug("stopping SSH client for {}", where(), e);
+        }
+    }
+}
