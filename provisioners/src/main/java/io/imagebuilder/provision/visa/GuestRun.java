@@ -1,20 +1,18 @@
 package io.imagebuilder.provision.visa;
 
-import io.imagebuilder.BuildEvent;
 import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.provision.OutputTail;
+import io.imagebuilder.provision.ProvisionerFailedException;
 import io.imagebuilder.spi.GuestSession;
+import io.imagebuilder.template.ProvisionerSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -27,8 +25,8 @@ import java.util.stream.Stream;
 final class GuestRun {
 
     static final String REMOTE_BASE = "/var/tmp/imagebuilder-visa/";
-    private static final int TAIL_LINES = 20;
 
+    private final ProvisionerSpec.Custom spec;
     private final String name;
     private final GuestSession guest;
     private final StepContext ctx;
@@ -37,8 +35,10 @@ final class GuestRun {
     private final String remoteDir;
     private final Map<String, Path> extraUploads = new LinkedHashMap<>();
 
-    GuestRun(String name, String type, GuestSession guest, StepContext ctx, Proxy proxy) throws IOException {
-        this.name = name;
+    GuestRun(ProvisionerSpec.Custom spec, GuestSession guest, StepContext ctx, Proxy proxy) throws IOException {
+        this.spec = spec;
+        this.name = spec.displayName();
+        String type = spec.type();
         this.guest = guest;
         this.ctx = ctx;
         this.proxy = proxy;
@@ -112,25 +112,14 @@ final class GuestRun {
     }
 
     private void runAsRoot(String command, String arg) throws Exception {
-        Deque<String> tail = new ArrayDeque<>();
-        StepContext recording = new StepContext(ctx.stage(), ctx.workDir(), event -> {
-            if (event instanceof BuildEvent.GuestOutput out) {
-                synchronized (tail) {
-                    tail.addLast(out.line());
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                }
-            }
-            ctx.emit(event);
-        }, ctx.cancellation(), ctx.masker());
-        int code = guest.run(asRoot(command, arg), name, recording);
+        OutputTail tail = OutputTail.lastLines();
+        int code = guest.run(asRoot(command, arg), name, OutputTail.capture(ctx, tail));
+        if (code == -1) {
+            throw new ProvisionerFailedException(spec, "the connection to the guest dropped before install.sh ended",
+                    tail.lines(), null);
+        }
         if (code != 0) {
-            List<String> lines;
-            synchronized (tail) {
-                lines = new ArrayList<>(tail);
-            }
-            throw new VisaProvisionerException(name, code, lines);
+            throw new ProvisionerFailedException(spec, "install.sh", code, tail.lines());
         }
     }
 

@@ -39,20 +39,17 @@ public abstract class VisaProvisioner<O extends VisaOptions> implements Provisio
 
     @Override
     public final void run(ProvisionerSpec.Custom spec, GuestSession guest, StepContext ctx) throws Exception {
-        run(parse(spec), spec.displayName(), guest, ctx);
+        O options = parse(spec);
+        ctx.info(spec.displayName() + ": provisioning");
+        provision(options, new GuestRun(spec, guest, ctx, options.proxy()));
     }
 
     /** Runs with typed options (for callers building images in Java). */
     public final void run(O options, GuestSession guest, StepContext ctx) throws Exception {
-        run(options, type(), guest, ctx);
-    }
-
-    private void run(O options, String name, GuestSession guest, StepContext ctx) throws Exception {
         if (!options.type().equals(type())) {
             throw new IllegalArgumentException(type() + " cannot run options of " + options.type());
         }
-        ctx.info(name + ": provisioning");
-        provision(options, new GuestRun(name, type(), guest, ctx, options.proxy()));
+        run(options.toSpec(), guest, ctx);
     }
 
     static List<Path> localSource(SourceRef source) {

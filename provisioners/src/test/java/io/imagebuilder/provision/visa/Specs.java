@@ -28,6 +28,6 @@ final class Specs {
 
     /** A run whose guest is never reached: for rendering scripts only (execute() is not called). */
     static GuestRun renderOnly(String type, Path workDir, Proxy proxy) throws Exception {
-        return new GuestRun(type, type, null, context(workDir, BuildListener.NONE), proxy);
+        return new GuestRun(custom(type, Map.of()), null, context(workDir, BuildListener.NONE), proxy);
     }
 }
