@@ -1,0 +1,98 @@
+package io.imagebuilder.provision.visa;
+
+import io.imagebuilder.template.ProvisionerSpec;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Options of the {@code jupyterlab} provisioner: a Python virtual environment with pinned packages, started by
+ * supervisor as the instance owner.
+ *
+ * @param packages       pinned requirements ({@code name==version})
+ * @param indexUrl       the Python package index, empty for pip's default; ignored with a wheelhouse
+ * @param wheelhouse     a local folder of wheels uploaded and installed with {@code --no-index}
+ * @param systemPackages distribution packages needed first (venv support, supervisor)
+ * @param jupyterArgs    extra arguments of {@code jupyter lab}
+ */
+public record JupyterLabOptions(String venv, List<String> packages, String indexUrl, Optional<Path> wheelhouse,
+                                List<String> systemPackages, int port, List<String> jupyterArgs, Proxy proxy)
+        implements VisaOptions {
+
+    public static final String TYPE = "jupyterlab";
+    public static final String DEFAULT_VENV = "/opt/visa/jupyter/jupyterlab";
+    public static final List<String> DEFAULT_PACKAGES = List.of("jupyterlab==4.2.5");
+    public static final List<String> DEFAULT_SYSTEM_PACKAGES = List.of("python3-venv", "supervisor");
+    /** VISA's jupyter proxy authenticates users before they reach the lab, so the lab asks for no token. */
+    public static final List<String> DEFAULT_JUPYTER_ARGS = List.of("--ServerApp.token=",
+            "--ServerApp.password=");
+
+    public JupyterLabOptions {
+        packages = List.copyOf(packages);
+        systemPackages = List.copyOf(systemPackages);
+        jupyterArgs = List.copyOf(jupyterArgs);
+    }
+
+    public static JupyterLabOptions defaults() {
+        return new JupyterLabOptions(DEFAULT_VENV, DEFAULT_PACKAGES, "", Optional.empty(), DEFAULT_SYSTEM_PACKAGES,
+                8888, DEFAULT_JUPYTER_ARGS, Proxy.NONE);
+    }
+
+    public JupyterLabOptions withWheelhouse(Path dir, List<String> pinned) {
+        return new JupyterLabOptions(venv, pinned, indexUrl, Optional.of(dir), systemPackages, port, jupyterArgs,
+                proxy);
+    }
+
+    /** The folder of the launcher script: next to the venv. */
+    public String launcherPath() {
+        return venv.substring(0, venv.lastIndexOf('/') + 1) + "start-jupyterlab.sh";
+    }
+
+    public static JupyterLabOptions parse(ProvisionerSpec.Custom spec) {
+        OptionReader r = new OptionReader(spec);
+        String venv = r.string("venv", DEFAULT_VENV);
+        if (!venv.matches("/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+")) {
+            throw r.fail("venv", "must be an absolute path (two levels or more) without spaces, got '" + venv + "'");
+        }
+        List<String> packages = r.stringList("packages", DEFAULT_PACKAGES);
+        for (String p : packages) {
+            if (!p.matches("[A-Za-z0-9][A-Za-z0-9._\\-\\[\\],]*==[A-Za-z0-9.+!*\\-]+")) {
+                throw r.fail("packages", "must pin every package as name==version, got '" + p + "'");
+            }
+        }
+        Optional<Path> wheelhouse = r.optionalPath("wheelhouse");
+        String index = r.string("index_url", "");
+        if (wheelhouse.isPresent() && !index.isEmpty()) {
+            throw r.fail("index_url", "cannot be combined with wheelhouse (a wheelhouse installs with --no-index)");
+        }
+        JupyterLabOptions o = new JupyterLabOptions(venv, packages, index, wheelhouse,
+                r.stringList("system_packages", DEFAULT_SYSTEM_PACKAGES), r.integer("port", 8888, 1, 65535),
+                r.stringList("jupyter_args", DEFAULT_JUPYTER_ARGS), Proxy.parse(r));
+        r.finish();
+        return o;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("venv", venv);
+        m.put("packages", packages);
+        if (!indexUrl.isEmpty()) {
+            m.put("index_url", indexUrl);
+        }
+        wheelhouse.ifPresent(w -> m.put("wheelhouse", w.toString()));
+        m.put("system_packages", systemPackages);
+        m.put("port", port);
+        m.put("jupyter_args", jupyterArgs);
+        proxy.putInto(m);
+        return m;
+    }
+}

@@ -1,0 +1,60 @@
+package io.imagebuilder.provision.visa;
+
+import io.imagebuilder.template.ProvisionerSpec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code jupyterlab}: a virtual environment with pinned packages (from an index through the proxy, or from an
+ * uploaded wheelhouse), a launcher that starts the lab as the instance owner, and a supervisor program for it.
+ */
+public final class JupyterLabProvisioner extends VisaProvisioner<JupyterLabOptions> {
+
+    @Override
+    public String type() {
+        return JupyterLabOptions.TYPE;
+    }
+
+    @Override
+    public JupyterLabOptions parse(ProvisionerSpec.Custom spec) {
+        return JupyterLabOptions.parse(spec);
+    }
+
+    @Override
+    List<Path> localFiles(JupyterLabOptions o) {
+        return o.wheelhouse().map(List::of).orElse(List.of());
+    }
+
+    @Override
+    void provision(JupyterLabOptions o, GuestRun run) throws Exception {
+        run.addText("start-jupyterlab.sh", launcher(o));
+        run.addText("jupyterlab.conf", Templates.render("jupyterlab-supervisor.conf",
+                Map.of("launcher", o.launcherPath())));
+        o.wheelhouse().ifPresent(w -> run.addUpload(w, "wheelhouse"));
+        run.execute(script(o));
+    }
+
+    static String launcher(JupyterLabOptions o) {
+        return Templates.render("start-jupyterlab.sh", Map.of(
+                "venv", Shell.quote(o.venv()),
+                "port", Integer.toString(o.port()),
+                "jupyter_args", Shell.quoteAll(o.jupyterArgs())));
+    }
+
+    static String script(JupyterLabOptions o) {
+        String pip = Shell.quote(o.venv() + "/bin/pip") + " install ";
+        if (o.wheelhouse().isPresent()) {
+            pip += "--no-index --find-links \"$PAYLOAD/wheelhouse\" ";
+        } else if (!o.indexUrl().isEmpty()) {
+            pip += "--index-url " + Shell.quote(o.indexUrl()) + " ";
+        }
+        pip += Shell.quoteAll(o.packages());
+        return Templates.render("jupyterlab.sh", Map.of(
+                "system_packages", Shell.quoteAll(o.systemPackages()),
+                "venv", Shell.quote(o.venv()),
+                "pip_install", pip,
+                "launcher", Shell.quote(o.launcherPath())));
+    }
+}

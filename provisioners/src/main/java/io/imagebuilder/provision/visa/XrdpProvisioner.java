@@ -1,0 +1,58 @@
+package io.imagebuilder.provision.visa;
+
+import io.imagebuilder.template.ProvisionerSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code xrdp}: installs xrdp (packages or source) and makes xrdp-sesman authenticate with the VISA PAM module. */
+public final class XrdpProvisioner extends VisaProvisioner<XrdpOptions> {
+
+    @Override
+    public String type() {
+        return XrdpOptions.TYPE;
+    }
+
+    @Override
+    public XrdpOptions parse(ProvisionerSpec.Custom spec) {
+        return XrdpOptions.parse(spec);
+    }
+
+    @Override
+    List<Path> localFiles(XrdpOptions o) {
+        List<Path> files = new ArrayList<>();
+        o.xrdpSource().ifPresent(s -> files.addAll(localSource(s)));
+        o.xorgxrdpSource().ifPresent(s -> files.addAll(localSource(s)));
+        return files;
+    }
+
+    @Override
+    void provision(XrdpOptions o, GuestRun run) throws Exception {
+        run.addText("xrdp-sesman.pam", pamStack(o));
+        run.execute(script(o, run));
+    }
+
+    static String pamStack(XrdpOptions o) {
+        return Templates.render("xrdp-sesman.pam", Map.of("auth_line", o.pamAuthLine()));
+    }
+
+    static String script(XrdpOptions o, GuestRun run) {
+        String install;
+        if (o.fromSource()) {
+            String xorg = o.xorgxrdpSource()
+                    .map(s -> Templates.render("xrdp-xorgxrdp.sh", Map.of("source", run.sourceArgs(s, "xorgxrdp-source"))))
+                    .orElse("echo \"no xorgxrdp_source: xorgxrdp is not built\"\n");
+            install = Templates.render("xrdp-source.sh", Map.of(
+                    "build_packages", Shell.quoteAll(o.buildPackages()),
+                    "source", run.sourceArgs(o.xrdpSource().get(), "xrdp-source"),
+                    "configure_options", Shell.quoteAll(o.configureOptions()),
+                    "xorgxrdp", xorg));
+        } else {
+            install = "step \"Installing xrdp from the distribution\"\ninstall_packages "
+                    + Shell.quoteAll(o.packages()) + "\n";
+        }
+        return Templates.render("xrdp.sh", Map.of("install", install, "pam_module", Shell.quote(o.pamModule())));
+    }
+}

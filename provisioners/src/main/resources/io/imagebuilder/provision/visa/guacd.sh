@@ -1,0 +1,48 @@
+step "Installing the guacamole-server build dependencies"
+install_packages {{packages}}
+
+step "Getting the guacamole-server source"
+get_source "$PAYLOAD/src" {{source}}
+cd "$PAYLOAD/src"
+
+step "Building guacamole-server"
+autoreconf -fi
+./configure {{configure_options}}
+make -j"{{jobs}}"
+make install
+ldconfig
+
+step "Writing /etc/guacamole/guacd.conf"
+install -d -m 755 /etc/guacamole
+install -m 644 -o root -g root "$PAYLOAD/guacd.conf" /etc/guacamole/guacd.conf
+
+step "Enabling the guacd service"
+service={{service}}
+if [ "$service" = auto ]; then
+    if command -v systemctl >/dev/null 2>&1; then
+        service=systemd
+    elif [ -d /etc/supervisor/conf.d ]; then
+        service=supervisor
+    else
+        service=init.d
+    fi
+fi
+case "$service" in
+    systemd)
+        # guacamole-server installs an init script (--with-init-dir): systemd enables it through systemd-sysv.
+        systemctl enable guacd ;;
+    supervisor)
+        guacd_bin=$(PATH="$PATH:/usr/local/sbin:/usr/sbin" command -v guacd)
+        cat > /etc/supervisor/conf.d/guacd.conf <<CONF
+; Written by imagebuilder (guacd provisioner).
+[program:guacd]
+command=$guacd_bin -f
+autostart=true
+autorestart=true
+CONF
+        ;;
+    init.d)
+        if command -v update-rc.d >/dev/null 2>&1; then update-rc.d guacd defaults; else chkconfig guacd on; fi ;;
+    none)
+        echo "guacd is not enabled at boot (service: none)" ;;
+esac
