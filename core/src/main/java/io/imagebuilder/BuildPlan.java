@@ -46,7 +46,8 @@ public record BuildPlan(List<Stage> stages, List<TemplateWarning> warnings) {
                     .append(" MB, disk ").append(t.machine().diskSizeMb()).append(" MB, accelerator ")
                     .append(t.machine().accelerator().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
             sb.append("  ssh      ").append(t.communicator().username()).append(" (timeout ")
-                    .append(t.communicator().timeout()).append(")\n");
+                    .append(t.communicator().timeout().toString().substring(2).toLowerCase(java.util.Locale.ROOT))
+                    .append(")\n");
             for (var p : t.provisioners()) {
                 sb.append("  provision ").append(p.displayName()).append("  [").append(p.location()).append("]\n");
             }
