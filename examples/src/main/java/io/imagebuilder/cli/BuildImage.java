@@ -50,7 +50,7 @@ import java.util.concurrent.Callable;
             "  build-image --templates my-site --publish --os-cloud mycloud",
             "  build-image plan --only visa-apps"},
         subcommands = {BuildImage.Plan.class, BuildImage.Validate.class, PublishCommand.class,
-            CommandLine.HelpCommand.class})
+            OwnerScriptCommand.class, CommandLine.HelpCommand.class})
 public final class BuildImage implements Callable<Integer> {
 
     static final int OK = 0;

@@ -1,0 +1,108 @@
+package io.imagebuilder.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI's commands that start no VM: help, plan, validate, errors and exit codes, the owner script. */
+class BuildImageTest {
+
+    private static final Path TEMPLATES = Path.of("templates").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private int run(String... args) {
+        return BuildImage.run(args);
+    }
+
+    private String output() {
+        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpReadsLikeAManPageWithTheOriginalOptions() {
+        assertEquals(0, run("--help"));
+        String help = output();
+        for (String option : new String[] {"-pp, --pam-public", "-rp, --root-password", "-hp, --http-proxy",
+            "-np, --no-proxy", "-nh, --not-headless", "--templates", "--only", "--var", "--force", "--on-error",
+            "--publish", "--os-cloud", "Exit status:", "130", "plan", "validate", "publish", "owner-script",
+            "VISA_PAM_PUBLIC_KEY"}) {
+            assertTrue(help.contains(option), option + " missing from:\n" + help);
+        }
+    }
+
+    @Test
+    void planOfTheBundledExampleShowsEveryStageAndMasksSecrets() {
+        assertEquals(0, run("plan", "--templates", TEMPLATES.toString(), "--only", "visa-ci", "-o",
+                dir.toString(), "-rp", "top-secret-pw"));
+        String plan = output();
+        assertTrue(plan.contains("image ci-base") && plan.contains("image visa-ci (extends ci-base)"), plan);
+        assertTrue(plan.contains("bootstrap-disk") && plan.contains("provision guacd"), plan);
+        assertFalse(plan.contains("top-secret-pw"), plan);
+    }
+
+    @Test
+    void theFullVisaChainValidatesWithItsVariablesAndNotWithout() {
+        assertEquals(2, run("validate", "--templates", TEMPLATES.toString(), "--only", "visa-apps"));
+        assertTrue(output().contains("pam_public_key"), "names the missing variable: " + output());
+        out.reset();
+        err.reset();
+        assertEquals(0, run("validate", "--templates", TEMPLATES.toString(), "--only", "visa-apps",
+                "-pp", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"));
+        assertTrue(output().contains("ok: 3 image(s): [system-base, visa-base, visa-apps]"), output());
+    }
+
+    @Test
+    void aBrokenTemplateExitsWithTwoAndNamesFileAndLine() throws Exception {
+        Path image = Files.createDirectories(dir.resolve("t/broken"));
+        Files.writeString(image.resolve("image.yml"), "source:\n  disk: {image: missing.qcow2}\nmachine:\n"
+                + "  memory: lots\n");
+        assertEquals(2, run("validate", "--templates", dir.resolve("t").toString(), "--only", "broken"));
+        assertTrue(output().contains("image.yml:4"), output());
+    }
+
+    @Test
+    void unknownOptionsAreUsageErrors() {
+        assertEquals(2, run("--no-such-option"));
+        assertEquals(2, run("publish", dir.resolve("missing.qcow2").toString(), "--name", "x"));
+    }
+
+    @Test
+    void ownerScriptPrintsTheVisaSnippet() {
+        assertEquals(0, run("owner-script"));
+        String script = output();
+        assertTrue(script.startsWith("#!"), script);
+        assertTrue(script.contains("ds.meta_data.meta.owner") && script.contains("pamPublicKey"), script);
+    }
+}
