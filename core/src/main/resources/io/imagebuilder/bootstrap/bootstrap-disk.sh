@@ -45,11 +45,23 @@ packages=linux-image-amd64,grub-pc,openssh-server,systemd-sysv,udev,ifupdown,isc
 case "$suite" in
     focal|jammy|noble) packages=${packages/linux-image-amd64/linux-image-virtual} ;;
 esac
-[ -n "$extra" ] && packages="$packages,$extra"
 echo "debootstrap $suite from $mirror"
 export http_proxy=$proxy https_proxy=$proxy
 debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
-    tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+    tail -n 30 "$work/debootstrap.log" "$root/debootstrap/debootstrap.log" 2>/dev/null >&2; exit 1; }
+for m in dev dev/pts proc sys; do mount --bind "/$m" "$root/$m"; done
+if [ -n "$proxy" ]; then printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$root/etc/apt/apt.conf.d/90proxy"; fi
+if [ -n "$extra" ]; then
+    # extra packages through apt in the new system, not debootstrap --include: apt orders their maintainer
+    # scripts properly (debootstrap's configure pass fails on some, e.g. python3-cryptography)
+    echo "installing ${extra//,/ }"
+    printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"   # start no services in the chroot
+    chmod +x "$root/usr/sbin/policy-rc.d"
+    # shellcheck disable=SC2086
+    chroot "$root" env DEBIAN_FRONTEND=noninteractive sh -c "apt-get update -q && apt-get install -y -q \
+        --no-install-recommends ${extra//,/ }" >"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; exit 1; }
+    rm -f "$root/usr/sbin/policy-rc.d"
+fi
 
 echo "configuring the system"
 echo "UUID=$uuid / ext4 errors=remount-ro 0 1" >"$root/etc/fstab"
@@ -62,7 +74,6 @@ rm -f "$root"/etc/ssh/ssh_host_*
 chroot "$root" ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key
 printf 'HostKey /etc/ssh/ssh_host_ed25519_key\nPermitRootLogin prohibit-password\n' \
     >"$root/etc/ssh/sshd_config.d/imagebuilder.conf"
-[ -n "$proxy" ] && printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$root/etc/apt/apt.conf.d/90proxy"
 : >"$root/etc/machine-id"
 sed -i 's/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX="net.ifnames=0 biosdevname=0 console=tty0 console=ttyS0,115200n8"/' \
     "$root/etc/default/grub"
@@ -70,7 +81,6 @@ sed -i 's/^GRUB_TIMEOUT=.*/GRUB_TIMEOUT=1/' "$root/etc/default/grub"
 printf 'GRUB_TERMINAL="console serial"\nGRUB_SERIAL_COMMAND="serial --speed=115200"\n' >>"$root/etc/default/grub"
 
 echo "installing GRUB"
-for m in dev dev/pts proc sys; do mount --bind "/$m" "$root/$m"; done
 # without udev, update-grub writes root=/dev/loopXp1 unless the by-uuid link exists while it runs
 mkdir -p /dev/disk/by-uuid
 ln -sf "$part" "/dev/disk/by-uuid/$uuid"
