@@ -181,10 +181,32 @@ class ImageBuilderTest {
         ImageTemplate bare = ImageTemplate.builder("base")
                 .source(new Source.Bootstrap("bookworm", "http://deb.debian.org/debian", Optional.empty(), List.of()))
                 .build();
-        assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "convert"),
+        assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "convert", "keep-build-key"),
                 builder(bare).plan().target().steps());
         ImageTemplate provisioned = bare.toBuilder().provisioner(shell("shell[1]")).build();
         assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
-                "provision shell[1]", "shutdown", "convert"), builder(provisioned).plan().target().steps());
+                "provision shell[1]", "shutdown", "convert", "keep-build-key"),
+                builder(provisioned).plan().target().steps());
+    }
+
+    @Test
+    void aChildLogsInWithTheBuildKeyItsParentsDiskLetsIn() throws Exception {
+        Path base = Files.writeString(dir.resolve("base.qcow2"), "base");
+        Path root = dir.resolve("images");
+        Files.createDirectories(root.resolve("parent"));
+        Files.createDirectories(root.resolve("child"));
+        Files.writeString(root.resolve("parent/image.yml"), "source:\n  disk: {image: " + base + "}\n"
+                + "ssh: {temporary_key: true}\nshutdown: {command: poweroff}\n");
+        Files.writeString(root.resolve("child/image.yml"), "extends: parent\nprovisioners:\n"
+                + "  - shell: {inline: [echo hi]}\n");
+        BuildResult result = ImageBuilder.from(root, "child").outputDirectory(dir.resolve("out")).driver(services)
+                .guestAccess(services).build();
+        assertEquals(List.of("parent", "child"), result.stages().stream().map(BuildResult.StageResult::name).toList());
+        assertEquals("private", Files.readString(dir.resolve("out/parent.qcow2.build-key")));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("out/parent.qcow2.build-key"))));
+        assertTrue(services.calls.contains("connect root key key"), services.calls.toString());
+        assertTrue(services.calls.contains("connect root key parent.qcow2.build-key"), services.calls.toString());
+        assertTrue(services.calls.contains("disk OVERLAY parent.qcow2"), services.calls.toString());
     }
 }

@@ -70,14 +70,15 @@ final class RecordingServices implements MachineDriver, GuestAccess {
     }
 
     @Override
-    public TemporaryKey createTemporaryKey(Path dir) {
-        return new TemporaryKey(dir.resolve("key"), "ssh-ed25519 AAAA test");
+    public TemporaryKey createTemporaryKey(Path dir) throws java.io.IOException {
+        return new TemporaryKey(Files.writeString(dir.resolve("key"), "private"), "ssh-ed25519 AAAA test");
     }
 
     @Override
     public GuestSession connect(String host, int port, Communicator communicator, TemporaryKey key,
                                 java.util.function.Supplier<List<String>> serialTail, StepContext ctx) {
-        calls.add("connect " + communicator.username());
+        calls.add("connect " + communicator.username()
+                + (key.privateKey() == null ? "" : " key " + key.privateKey().getFileName()));
         return new GuestSession() {
             public int run(String command, String source, StepContext c) { calls.add("run " + command); return 0; }
             public void upload(Path local, String remotePath, StepContext c) { }

@@ -74,8 +74,11 @@ public final class StagePlanner {
         }
         boolean bootstrap = src instanceof Source.Bootstrap;
 
-        if (t.communicator().temporaryKey() || bootstrap) { // a bootstrapped disk lets in only the build's key
+        boolean ownKey = t.communicator().temporaryKey() || bootstrap; // a bootstrapped disk lets in only it
+        if (ownKey) {
             steps.add(new TemporaryKeyStep(guest));
+        } else if (src instanceof Source.Parent) {
+            steps.add(BuildKeyFiles.fromParent(parentImage.orElseThrow()));
         }
         if (t.httpDirectory().isPresent() || !t.httpContent().isEmpty()) {
             steps.add(new HttpServerStep(t, vmName));
@@ -101,6 +104,9 @@ public final class StagePlanner {
             steps.add(new ShutdownStep(t.shutdown()));
         }
         steps.add(new ConvertStep(driver, t.output(), outputImage(settings, t)));
+        if (ownKey) {
+            steps.add(BuildKeyFiles.keep(outputImage(settings, t)));
+        }
         publishStep(t).ifPresent(steps::add);
         return steps;
     }

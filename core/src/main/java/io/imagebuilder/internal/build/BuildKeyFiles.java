@@ -1,0 +1,63 @@
+package io.imagebuilder.internal.build;
+
+import io.imagebuilder.pipeline.Step;
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.spi.GuestAccess;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * A disk made with the build's temporary key (bootstrap, or a preseed that installed {{ .SSHPublicKey }})
+ * lets in only that key, so the stages built on it need it too: it is kept beside the image
+ * ({@code NAME.qcow2.build-key}, mode 600) and handed down the chain.
+ */
+final class BuildKeyFiles {
+
+    private BuildKeyFiles() {
+    }
+
+    static Path keyFile(Path image) {
+        return image.resolveSibling(image.getFileName() + ".build-key");
+    }
+
+    /** After convert: keeps this stage's key beside its image. */
+    static Step keep(Path image) {
+        return new Step() {
+            public String name() {
+                return "keep-build-key";
+            }
+
+            public void run(StepContext ctx) throws IOException {
+                GuestAccess.TemporaryKey key = ctx.require(BuildKeys.SSH_KEY);
+                Path target = keyFile(image);
+                Files.deleteIfExists(target);
+                Files.createFile(target,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(target, Files.readAllBytes(key.privateKey())); // keeps the file's mode 600
+                Files.writeString(target.resolveSibling(target.getFileName() + ".pub"), key.publicKeyLine() + "\n");
+            }
+        };
+    }
+
+    /** Before connecting: logs in with the key the parent's image lets in, if it has one. */
+    static Step fromParent(Path parentImage) {
+        return new Step() {
+            public String name() {
+                return "parent-build-key";
+            }
+
+            public void run(StepContext ctx) throws IOException {
+                Path key = keyFile(parentImage);
+                if (Files.isRegularFile(key)) {
+                    Path pub = key.resolveSibling(key.getFileName() + ".pub");
+                    String line = Files.isRegularFile(pub) ? Files.readString(pub).trim() : "";
+                    ctx.put(BuildKeys.SSH_KEY, new GuestAccess.TemporaryKey(key, line));
+                    ctx.info("logging in with the build key of " + parentImage.getFileName());
+                }
+            }
+        };
+    }
+}
