@@ -23,7 +23,7 @@ final class BuildKeyFiles {
         return image.resolveSibling(image.getFileName() + ".build-key");
     }
 
-    /** After convert: keeps this stage's key beside its image. */
+    /** After convert: keeps the key this stage logged in with beside its image, for the stages built on it. */
     static Step keep(Path image) {
         return new Step() {
             public String name() {
@@ -31,9 +31,12 @@ final class BuildKeyFiles {
             }
 
             public void run(StepContext ctx) throws IOException {
-                GuestAccess.TemporaryKey key = ctx.require(BuildKeys.SSH_KEY);
                 Path target = keyFile(image);
                 Files.deleteIfExists(target);
+                GuestAccess.TemporaryKey key = ctx.get(BuildKeys.SSH_KEY).orElse(GuestAccess.TemporaryKey.NONE);
+                if (key.privateKey() == null) {
+                    return; // the disk lets in a password or the template's own key
+                }
                 Files.createFile(target,
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.write(target, Files.readAllBytes(key.privateKey())); // keeps the file's mode 600

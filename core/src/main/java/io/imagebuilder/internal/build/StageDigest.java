@@ -23,12 +23,15 @@ import java.util.stream.Stream;
  */
 public final class StageDigest {
 
+    /** Bumped when what a stage leaves beside its image changes, so older outputs are rebuilt, not reused. */
+    private static final String LAYOUT_VERSION = "2";
+
     private StageDigest() {
     }
 
     public static String of(ImageTemplate t, String parentDigest, List<Path> extraFiles) throws IOException {
         MessageDigest md = sha256();
-        update(md, "parent=" + parentDigest);
+        update(md, "layout=" + LAYOUT_VERSION + " parent=" + parentDigest);
         // records print every component; Secret prints a mask, so add secrets' hashes separately
         update(md, t.toBuilder().location(io.imagebuilder.template.Location.UNKNOWN).build().toString());
         t.communicator().password().ifPresent(p -> update(md, "password=" + p.reveal()));

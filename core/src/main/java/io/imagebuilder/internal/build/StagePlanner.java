@@ -74,11 +74,12 @@ public final class StagePlanner {
         }
         boolean bootstrap = src instanceof Source.Bootstrap;
 
-        boolean ownKey = t.communicator().temporaryKey() || bootstrap; // a bootstrapped disk lets in only it
-        if (ownKey) {
-            steps.add(new TemporaryKeyStep(guest));
-        } else if (src instanceof Source.Parent) {
+        // a bootstrapped disk lets in only the build's key; a child's disk only the key its parent's let in
+        boolean onParent = src instanceof Source.Parent;
+        if (onParent) {
             steps.add(BuildKeyFiles.fromParent(parentImage.orElseThrow()));
+        } else if (t.communicator().temporaryKey() || bootstrap) {
+            steps.add(new TemporaryKeyStep(guest));
         }
         if (t.httpDirectory().isPresent() || !t.httpContent().isEmpty()) {
             steps.add(new HttpServerStep(t, vmName));
@@ -104,7 +105,7 @@ public final class StagePlanner {
             steps.add(new ShutdownStep(t.shutdown()));
         }
         steps.add(new ConvertStep(driver, t.output(), outputImage(settings, t)));
-        if (ownKey) {
+        if (onParent || t.communicator().temporaryKey() || bootstrap) {
             steps.add(BuildKeyFiles.keep(outputImage(settings, t)));
         }
         publishStep(t).ifPresent(steps::add);
