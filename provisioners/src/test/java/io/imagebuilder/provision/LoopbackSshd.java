@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  */
 public final class LoopbackSshd implements BeforeAllCallback, AfterAllCallback {
 
-    public static final String USER = "ibsshtest";
+    /** One user per test JVM: test runs in other worktrees may create and remove theirs at the same time. */
+    public static final String USER = "ibssh" + ProcessHandle.current().pid();
     public static final String PASSWORD = "Pw-ibsshtest-4711";
 
     private Path dir;

@@ -44,6 +44,7 @@ public final class SshGuestSession implements GuestSession {
     /** Waits for sshd and logs in (see {@link io.imagebuilder.spi.GuestAccess#connect}). */
     public static SshGuestSession open(String host, int port, Communicator communicator, TemporaryKey key,
                                        Supplier<List<String>> serialTail, StepContext ctx) throws IOException {
+        communicator.password().ifPresent(ctx.masker()::add); // in case the caller did not register it
         SshConnector connector = new SshConnector(host, port, communicator, key);
         try {
             ClientSession s = connector.connect(serialTail, ctx);
