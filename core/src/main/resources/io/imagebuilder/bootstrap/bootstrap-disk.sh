@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Makes a bootable Debian/Ubuntu disk without an installer: MBR + one ext4 partition, debootstrap, GRUB on the
 # disk, SSH root login with the build's key, DHCP on eth0, serial console. Needs root and loop devices.
-# Usage: bootstrap-disk.sh TARGET.qcow2 SIZE_MB SUITE MIRROR PUBKEY_FILE [PACKAGES_CSV] [HTTP_PROXY]
+# Usage: bootstrap-disk.sh TARGET.qcow2 SIZE_MB SUITE MIRROR PUBKEY_FILE [PACKAGES_CSV] [HTTP_PROXY] [CACHE_DIR]
+# CACHE_DIR keeps the downloaded .deb files between builds (debootstrap's and apt's).
 set -euo pipefail
-target=$1 size_mb=$2 suite=$3 mirror=$4 pubkey=$5 extra=${6:-} proxy=${7:-}
+target=$1 size_mb=$2 suite=$3 mirror=$4 pubkey=$5 extra=${6:-} proxy=${7:-} cache=${8:-}
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need debootstrap || ! need sfdisk || ! need qemu-img || ! need partx || ! need mkfs.ext4; then
@@ -20,7 +21,7 @@ root=$work/root
 loop=""
 cleanup() {
     set +e
-    for m in dev/pts dev proc sys; do mountpoint -q "$root/$m" && umount -l "$root/$m"; done
+    for m in var/cache/apt/archives dev/pts dev proc sys; do mountpoint -q "$root/$m" && umount -l "$root/$m"; done
     mountpoint -q "$root" && umount -l "$root"
     [ -n "$loop" ] && losetup -d "$loop"
     rm -rf "$work"
@@ -47,9 +48,16 @@ case "$suite" in
 esac
 echo "debootstrap $suite from $mirror"
 export http_proxy=$proxy https_proxy=$proxy
-debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+cache_args=()
+if [ -n "$cache" ]; then
+    mkdir -p "$cache/debootstrap-$suite" "$cache/apt-$suite/partial"
+    cache_args=(--cache-dir="$(cd "$cache/debootstrap-$suite" && pwd)")
+fi
+debootstrap --variant=minbase "${cache_args[@]}" --include="$packages" "$suite" "$root" "$mirror" \
+    >"$work/debootstrap.log" 2>&1 || {
     tail -n 30 "$work/debootstrap.log" "$root/debootstrap/debootstrap.log" 2>/dev/null >&2; exit 1; }
 for m in dev dev/pts proc sys; do mount --bind "/$m" "$root/$m"; done
+[ -n "$cache" ] && mount --bind "$cache/apt-$suite" "$root/var/cache/apt/archives"
 if [ -n "$proxy" ]; then printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$root/etc/apt/apt.conf.d/90proxy"; fi
 if [ -n "$extra" ]; then
     # extra packages through apt in the new system, not debootstrap --include: apt orders their maintainer
@@ -88,6 +96,7 @@ chroot "$root" grub-install --target=i386-pc "$loop" >"$work/grub.log" 2>&1 || {
 chroot "$root" update-grub >>"$work/grub.log" 2>&1 || { cat "$work/grub.log" >&2; exit 1; }
 rm -f "/dev/disk/by-uuid/$uuid"
 grep -q "root=UUID=$uuid" "$root/boot/grub/grub.cfg" || { echo "grub.cfg does not boot by UUID" >&2; exit 1; }
+mountpoint -q "$root/var/cache/apt/archives" && umount "$root/var/cache/apt/archives"
 chroot "$root" apt-get clean
 rm -rf "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/var/lib/apt/lists/*
 

@@ -30,10 +30,12 @@ final class BootstrapDiskStep implements Step {
 
     private final Source.Bootstrap source;
     private final long sizeMb;
+    private final Path cacheDir;
 
-    BootstrapDiskStep(Source.Bootstrap source, long sizeMb) {
+    BootstrapDiskStep(Source.Bootstrap source, long sizeMb, Path cacheDir) {
         this.source = source;
         this.sizeMb = sizeMb;
+        this.cacheDir = cacheDir;
     }
 
     @Override
@@ -53,7 +55,7 @@ final class BootstrapDiskStep implements Step {
         ctx.put(BuildKeys.DISK, disk);
         List<String> command = List.of("bash", script.toString(), disk.toString(), String.valueOf(sizeMb),
                 source.suite(), source.mirror(), publicKey.toString(), String.join(",", source.packages()),
-                source.proxy().orElse(""));
+                source.proxy().orElse(""), cacheDir.resolve("packages").toAbsolutePath().toString());
         ctx.info("bootstrapping " + source.suite() + " from " + source.mirror() + " into a " + sizeMb + " MB disk");
         runLogged(command, "bootstrap", ctx);
     }

@@ -85,7 +85,7 @@ public final class StagePlanner {
             steps.add(new HttpServerStep(t, vmName));
         }
         if (bootstrap) {
-            steps.add(new BootstrapDiskStep((Source.Bootstrap) src, machine.diskSizeMb()));
+            steps.add(new BootstrapDiskStep((Source.Bootstrap) src, machine.diskSizeMb(), settings.cacheDir()));
         } else {
             steps.add(new CreateDiskStep(driver, diskKind, base, machine.diskSizeMb()));
         }
