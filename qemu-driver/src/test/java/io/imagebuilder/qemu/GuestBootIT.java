@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Boots the Debian test guest through the driver (real libvirtd, QEMU TCG): SSH, a boot command typed at the
  * VGA console, ACPI power-off, and no leftovers.
  */
-class TestGuestIT {
+class GuestBootIT {
 
     private static final Duration SSH_TIMEOUT = Duration.ofMinutes(5);
 
