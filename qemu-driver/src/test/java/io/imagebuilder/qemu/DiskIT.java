@@ -8,6 +8,7 @@ import io.imagebuilder.spi.DiskPlan;
 import io.imagebuilder.template.Output;
 import io.imagebuilder.template.Output.Compression;
 import io.imagebuilder.template.Output.Format;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,12 @@ class DiskIT {
     Path work;
 
     private final LibvirtDriver driver = new LibvirtDriver();
+
+    /** The setup script installs qemu-utils (qemu-img, qemu-io) on a bare machine. */
+    @BeforeAll
+    static void packages() throws Exception {
+        Fixtures.libvirtd();
+    }
 
     private static String info(Path image) throws Exception {
         return String.join("\n", Fixtures.run(30, "qemu-img", "info", image.toString()));

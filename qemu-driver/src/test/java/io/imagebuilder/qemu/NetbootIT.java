@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -74,6 +75,11 @@ class NetbootIT {
                 assertTrue(ok, "no preseed fetch in 5 min; requests " + requests + "; serial:\n"
                         + String.join("\n", vm.serialTail(30)));
                 assertTrue(vm.isRunning());
+                // The installer has no ACPI handler: power-off must escalate to a hard stop, and say so.
+                vm.powerOff(Duration.ofSeconds(2), rec.ctx);
+                assertFalse(vm.isRunning());
+                assertTrue(rec.messages().stream().anyMatch(m -> m.contains("after ACPI power-off: hard stop")),
+                        rec.messages().toString());
             }
         } finally {
             http.stop(0);

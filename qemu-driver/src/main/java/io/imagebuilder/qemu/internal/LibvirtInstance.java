@@ -27,11 +27,15 @@ public final class LibvirtInstance implements MachineInstance {
     private final Optional<String> vnc;
     private final Path serialLog;
     private final String uri;
+    private final SerialFollower follower;
     private boolean closed;
 
+    /** Takes over the connection, domain and port; starts following the serial log into {@code ctx}. */
     public LibvirtInstance(String uri, Connect conn, Domain domain, String name, int sshPort, Optional<String> vnc,
-                           Path serialLog) {
+                           Path serialLog, StepContext ctx) {
         this.uri = uri;
+        this.follower = new SerialFollower(serialLog, ctx, name);
+        this.follower.start();
         this.conn = conn;
         this.domain = domain;
         this.name = name;
@@ -136,6 +140,7 @@ public final class LibvirtInstance implements MachineInstance {
             return;
         }
         closed = true;
+        follower.stop();
         try {
             destroyQuietly();
             try {

@@ -55,7 +55,7 @@ public final class MachineLauncher {
                             + spec.machine().cpus() + " CPU, " + spec.machine().memoryMb() + " MB); SSH: 127.0.0.1:"
                             + port + " -> guest port " + spec.guestSshPort() + "; serial log: " + spec.serialLog());
                     vnc.ifPresent(v -> ctx.info("watch the console: " + v));
-                    return new LibvirtInstance(uri, conn, dom, spec.name(), port, vnc, spec.serialLog());
+                    return new LibvirtInstance(uri, conn, dom, spec.name(), port, vnc, spec.serialLog(), ctx);
                 } catch (PortTaken e) {
                     SshPortPool.release(port);
                     if (attempt >= PORT_ATTEMPTS) {

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Boots the Debian test guest through the driver (real libvirtd, QEMU TCG): SSH, a boot command typed at the
  * VGA console, ACPI power-off, and no leftovers.
  */
-class TestGuestIT {
+class GuestBootIT {
 
     private static final Duration SSH_TIMEOUT = Duration.ofMinutes(5);
 
@@ -68,6 +68,9 @@ class TestGuestIT {
             assertEquals("6.1", Fixtures.ssh(key, port, "uname -r").substring(0, 3));
             System.out.println("guest boot: " + Fixtures.ssh(key, port, "systemd-analyze; systemd-analyze blame | head -5"));
             assertTrue(String.join("\n", vm.serialTail(5000)).contains("Linux version"), "serial log has the boot");
+            assertTrue(rec.events.stream().anyMatch(e -> e instanceof io.imagebuilder.BuildEvent.GuestOutput g
+                    && g.stream() == io.imagebuilder.BuildEvent.Stream.SERIAL && g.line().contains("Linux version")),
+                    "serial lines are followed as GuestOutput events");
 
             // Log in at the VGA console (tty1) and run a command whose characters need shift chords.
             vm.typeBootCommand("root<enter><wait2>imagebuilder-test<enter><wait3>"
