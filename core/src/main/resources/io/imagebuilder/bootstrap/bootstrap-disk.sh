@@ -74,6 +74,7 @@ fi
 echo "configuring the system"
 echo "UUID=$uuid / ext4 errors=remount-ro 0 1" >"$root/etc/fstab"
 echo "bootstrap" >"$root/etc/hostname"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\tbootstrap\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 printf 'auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n' >"$root/etc/network/interfaces"
 install -d -m 700 "$root/root/.ssh"
 install -m 600 "$pubkey" "$root/root/.ssh/authorized_keys"
