@@ -174,10 +174,11 @@ public final class GlancePublisher implements ImagePublisher {
                         break;
                     }
                     problem = e.getMessage();
-                    if (e.httpStatus().isPresent() || System.nanoTime() > deadline) {
-                        break; // Glance answered with an error: retrying won't help
+                    int status = e.httpStatus().orElse(503);
+                    if (status < 500 || System.nanoTime() > deadline) {
+                        break; // Glance refused (4xx): retrying won't help
                     }
-                    LOG.debug("Glance unreachable while deleting {}; retrying", id);
+                    LOG.debug("Glance unreachable or failing while deleting {}; retrying", id);
                     sleepQuietly();
                 }
             }
