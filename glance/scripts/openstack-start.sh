@@ -204,17 +204,31 @@ EOF
 
 register_glance() {
     [ -f "$STATE/keystone/.glance-registered" ] && return 0
+    # One Python process with keystoneclient (each `openstack` CLI call costs a few seconds of start-up).
     (
         # shellcheck disable=SC1091
         . "$STATE/openrc"
-        openstack project create --or-show --domain Default service >/dev/null
-        openstack user create --or-show --domain Default --project service --password glance-service-test glance >/dev/null
-        openstack role add --project service --user glance admin
-        openstack service show image >/dev/null 2>&1 || openstack service create --name glance image >/dev/null
-        for iface in public internal admin; do
-            openstack endpoint list --service image --interface $iface -f value -c ID | grep -q . \
-                || openstack endpoint create --region RegionOne image $iface "$IMAGE_URL" >/dev/null
-        done
+        IMAGE_URL="$IMAGE_URL" /usr/bin/python3 - <<'PY'
+import os
+from keystoneauth1 import session
+from keystoneauth1.identity import v3
+from keystoneclient.v3 import client
+
+env = os.environ
+ks = client.Client(session=session.Session(auth=v3.Password(
+    auth_url=env["OS_AUTH_URL"], username=env["OS_USERNAME"], password=env["OS_PASSWORD"],
+    project_name=env["OS_PROJECT_NAME"], user_domain_name="Default", project_domain_name="Default")))
+project = (ks.projects.list(name="service", domain="default") or [None])[0] \
+    or ks.projects.create("service", "default")
+user = (ks.users.list(name="glance", domain="default") or [None])[0] \
+    or ks.users.create("glance", domain="default", password="glance-service-test", default_project=project)
+ks.roles.grant(ks.roles.list(name="admin")[0], user=user, project=project)
+service = (ks.services.list(type="image") or [None])[0] or ks.services.create("glance", type="image")
+have = {e.interface for e in ks.endpoints.list(service=service)}
+for interface in ("public", "internal", "admin"):
+    if interface not in have:
+        ks.endpoints.create(service=service, url=env["IMAGE_URL"], interface=interface, region="RegionOne")
+PY
     )
     touch "$STATE/keystone/.glance-registered"
 }
