@@ -19,10 +19,11 @@ log() { echo "openstack-start: $*" >&2; }
 
 answers() { curl -s -o /dev/null -m 3 -H 'Connection: close' -w '%{http_code}' "$1" 2>/dev/null | grep -qE '^(200|300)$'; }
 
-running() { # running NAME -> pid file names a live process
+running() { # running NAME -> pid file names a live process of ours (not a pid reused after a reboot)
     local pid
     pid=$(cat "$STATE/run/$1.pid" 2>/dev/null) || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
+        && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$STATE"
 }
 
 # Fast path: nothing to do.
