@@ -15,7 +15,6 @@ import io.imagebuilder.template.Publish;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +34,6 @@ public final class GlancePublisher implements ImagePublisher {
 
     private final Duration activeTimeout;
     private final Duration cleanupTimeout;
-    private final HttpClient http;
 
     public GlancePublisher() {
         this(Duration.ofMinutes(10), Duration.ofMinutes(2));
@@ -48,8 +46,6 @@ public final class GlancePublisher implements ImagePublisher {
     public GlancePublisher(Duration activeTimeout, Duration cleanupTimeout) {
         this.activeTimeout = activeTimeout;
         this.cleanupTimeout = cleanupTimeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     /** Publishes without a build around it: no progress events, no cancellation. */
@@ -67,9 +63,9 @@ public final class GlancePublisher implements ImagePublisher {
         ctx.cancellation().check();
         credentials.password().ifPresent(ctx.masker()::add);
         credentials.applicationCredentialSecret().ifPresent(ctx.masker()::add);
-        GlanceAccess access = KeystoneAuth.authenticate(credentials, http);
+        GlanceAccess access = KeystoneAuth.authenticate(credentials);
         ctx.masker().add(access.token());
-        GlanceClient glance = new GlanceClient(http, access);
+        GlanceClient glance = new GlanceClient(access);
 
         List<ImageRecord> older = publish.onConflict() == Publish.OnConflict.KEEP_BOTH ? List.of()
                 : glance.findByName(publish.imageName());
