@@ -65,6 +65,7 @@ public final class GlancePublisher implements ImagePublisher {
         credentials.applicationCredentialSecret().ifPresent(ctx.masker()::add);
         GlanceAccess access = KeystoneAuth.authenticate(credentials);
         ctx.masker().add(access.token());
+        ctx.info("authenticated at Keystone; Glance is " + access.imageEndpoint());
         GlanceClient glance = new GlanceClient(access);
 
         List<ImageRecord> older = publish.onConflict() == Publish.OnConflict.KEEP_BOTH ? List.of()
@@ -76,6 +77,7 @@ public final class GlancePublisher implements ImagePublisher {
             id = glance.create(publish).id();
             ctx.info("Glance image " + id + " (" + publish.imageName() + ") created; uploading " + image);
             StreamingUpload.Digests sent = StreamingUpload.put(access, id, image, ctx);
+            ctx.info("uploaded " + sent.size() + " bytes; waiting for Glance to report the image active");
             verify(waitActive(glance, id, ctx), sent);
             if (publish.isProtected()) {
                 glance.protect(id); // only now: a protected image could not have been cleaned up
