@@ -241,6 +241,13 @@ start_glance() {
         sqlite3 "$STATE/glance/glance.db" 'PRAGMA journal_mode=WAL;' >/dev/null
         touch "$STATE/glance/.db-ready"
     fi
+    # A glance-api stopped mid-upload (or an image deleted while its data was still arriving) leaves a partial
+    # file in the store that no image row owns; drop those while Glance is down.
+    local f live
+    live=$(sqlite3 "$STATE/glance/glance.db" "select id from images where deleted = 0;")
+    for f in "$STATE"/glance/images/*; do
+        [ -e "$f" ] && ! grep -qx -- "${f##*/}" <<< "$live" && rm -f -- "$f"
+    done
     launch glance glance-api --config-file "$STATE/glance/glance-api.conf"
     wait_for glance "$IMAGE_URL/versions"
 }
