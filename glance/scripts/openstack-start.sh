@@ -19,10 +19,11 @@ log() { echo "openstack-start: $*" >&2; }
 
 answers() { curl -s -o /dev/null -m 3 -H 'Connection: close' -w '%{http_code}' "$1" 2>/dev/null | grep -qE '^(200|300)$'; }
 
-running() { # running NAME -> pid file names a live process
+running() { # running NAME -> pid file names a live process of ours (not a pid reused after a reboot)
     local pid
     pid=$(cat "$STATE/run/$1.pid" 2>/dev/null) || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
+        && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$STATE"
 }
 
 # Fast path: nothing to do.
@@ -204,17 +205,31 @@ EOF
 
 register_glance() {
     [ -f "$STATE/keystone/.glance-registered" ] && return 0
+    # One Python process with keystoneclient (each `openstack` CLI call costs a few seconds of start-up).
     (
         # shellcheck disable=SC1091
         . "$STATE/openrc"
-        openstack project create --or-show --domain Default service >/dev/null
-        openstack user create --or-show --domain Default --project service --password glance-service-test glance >/dev/null
-        openstack role add --project service --user glance admin
-        openstack service show image >/dev/null 2>&1 || openstack service create --name glance image >/dev/null
-        for iface in public internal admin; do
-            openstack endpoint list --service image --interface $iface -f value -c ID | grep -q . \
-                || openstack endpoint create --region RegionOne image $iface "$IMAGE_URL" >/dev/null
-        done
+        IMAGE_URL="$IMAGE_URL" /usr/bin/python3 - <<'PY'
+import os
+from keystoneauth1 import session
+from keystoneauth1.identity import v3
+from keystoneclient.v3 import client
+
+env = os.environ
+ks = client.Client(session=session.Session(auth=v3.Password(
+    auth_url=env["OS_AUTH_URL"], username=env["OS_USERNAME"], password=env["OS_PASSWORD"],
+    project_name=env["OS_PROJECT_NAME"], user_domain_name="Default", project_domain_name="Default")))
+project = (ks.projects.list(name="service", domain="default") or [None])[0] \
+    or ks.projects.create("service", "default")
+user = (ks.users.list(name="glance", domain="default") or [None])[0] \
+    or ks.users.create("glance", domain="default", password="glance-service-test", default_project=project)
+ks.roles.grant(ks.roles.list(name="admin")[0], user=user, project=project)
+service = (ks.services.list(type="image") or [None])[0] or ks.services.create("glance", type="image")
+have = {e.interface for e in ks.endpoints.list(service=service)}
+for interface in ("public", "internal", "admin"):
+    if interface not in have:
+        ks.endpoints.create(service=service, url=env["IMAGE_URL"], interface=interface, region="RegionOne")
+PY
     )
     touch "$STATE/keystone/.glance-registered"
 }
@@ -226,6 +241,13 @@ start_glance() {
         sqlite3 "$STATE/glance/glance.db" 'PRAGMA journal_mode=WAL;' >/dev/null
         touch "$STATE/glance/.db-ready"
     fi
+    # A glance-api stopped mid-upload (or an image deleted while its data was still arriving) leaves a partial
+    # file in the store that no image row owns; drop those while Glance is down.
+    local f live
+    live=$(sqlite3 "$STATE/glance/glance.db" "select id from images where deleted = 0;")
+    for f in "$STATE"/glance/images/*; do
+        [ -e "$f" ] && ! grep -qx -- "${f##*/}" <<< "$live" && rm -f -- "$f"
+    done
     launch glance glance-api --config-file "$STATE/glance/glance-api.conf"
     wait_for glance "$IMAGE_URL/versions"
 }

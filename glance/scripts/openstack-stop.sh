@@ -10,7 +10,8 @@ what=${1:-all}
 stop() { # stop NAME
     local pidfile="$STATE/run/$1.pid" pid i
     pid=$(cat "$pidfile" 2>/dev/null) || return 0
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    # Only a process started for this state folder (a pid file may outlive a reboot and its pid be reused).
+    if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$STATE"; then
         kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
         for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL -- "-$pid" 2>/dev/null || true

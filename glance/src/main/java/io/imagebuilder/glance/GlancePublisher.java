@@ -15,7 +15,6 @@ import io.imagebuilder.template.Publish;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +34,6 @@ public final class GlancePublisher implements ImagePublisher {
 
     private final Duration activeTimeout;
     private final Duration cleanupTimeout;
-    private final HttpClient http;
 
     public GlancePublisher() {
         this(Duration.ofMinutes(10), Duration.ofMinutes(2));
@@ -48,8 +46,6 @@ public final class GlancePublisher implements ImagePublisher {
     public GlancePublisher(Duration activeTimeout, Duration cleanupTimeout) {
         this.activeTimeout = activeTimeout;
         this.cleanupTimeout = cleanupTimeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     /** Publishes without a build around it: no progress events, no cancellation. */
@@ -67,9 +63,10 @@ public final class GlancePublisher implements ImagePublisher {
         ctx.cancellation().check();
         credentials.password().ifPresent(ctx.masker()::add);
         credentials.applicationCredentialSecret().ifPresent(ctx.masker()::add);
-        GlanceAccess access = KeystoneAuth.authenticate(credentials, http);
+        GlanceAccess access = KeystoneAuth.authenticate(credentials);
         ctx.masker().add(access.token());
-        GlanceClient glance = new GlanceClient(http, access);
+        ctx.info("authenticated at Keystone; Glance is " + access.imageEndpoint());
+        GlanceClient glance = new GlanceClient(access);
 
         List<ImageRecord> older = publish.onConflict() == Publish.OnConflict.KEEP_BOTH ? List.of()
                 : glance.findByName(publish.imageName());
@@ -80,6 +77,7 @@ public final class GlancePublisher implements ImagePublisher {
             id = glance.create(publish).id();
             ctx.info("Glance image " + id + " (" + publish.imageName() + ") created; uploading " + image);
             StreamingUpload.Digests sent = StreamingUpload.put(access, id, image, ctx);
+            ctx.info("uploaded " + sent.size() + " bytes; waiting for Glance to report the image active");
             verify(waitActive(glance, id, ctx), sent);
             if (publish.isProtected()) {
                 glance.protect(id); // only now: a protected image could not have been cleaned up
@@ -174,10 +172,11 @@ public final class GlancePublisher implements ImagePublisher {
                         break;
                     }
                     problem = e.getMessage();
-                    if (e.httpStatus().isPresent() || System.nanoTime() > deadline) {
-                        break; // Glance answered with an error: retrying won't help
+                    int status = e.httpStatus().orElse(503);
+                    if (status < 500 || System.nanoTime() > deadline) {
+                        break; // Glance refused (4xx): retrying won't help
                     }
-                    LOG.debug("Glance unreachable while deleting {}; retrying", id);
+                    LOG.debug("Glance unreachable or failing while deleting {}; retrying", id);
                     sleepQuietly();
                 }
             }

@@ -92,6 +92,25 @@ class GlanceFailureIT {
     }
 
     @Test
+    void imageThatCannotBeDeletedIsNamedInTheError() {
+        BuildListener listener = atTwentyPercent(OpenStackFixture::stopGlance); // and it stays down
+        StepContext ctx = new StepContext("it", dir, listener, new Cancellation(), new SecretMasker());
+        GlancePublishException e;
+        try {
+            e = assertThrows(GlancePublishException.class, () ->
+                    new GlancePublisher(Duration.ofMinutes(1), Duration.ofSeconds(3)).publish(big, raw(name),
+                            OpenStackFixture.credentials(), ctx));
+        } finally {
+            OpenStackFixture.ensureRunning();
+        }
+        List<ImageRecord> left = OpenStackFixture.imagesNamed(name);
+        assertEquals(1, left.size());
+        assertTrue(e.getMessage().contains("half-made image " + left.get(0).id() + " could NOT be deleted"),
+                e.getMessage());
+        assertEquals("upload", e.step());
+    }
+
+    @Test
     void cancellationMidUploadDeletesTheImage() {
         Cancellation cancel = new Cancellation();
         StepContext ctx = new StepContext("it", dir, atTwentyPercent(cancel::cancel), cancel, new SecretMasker());

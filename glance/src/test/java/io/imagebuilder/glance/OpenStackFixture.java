@@ -77,11 +77,11 @@ final class OpenStackFixture {
     }
 
     static GlanceAccess access() {
-        return KeystoneAuth.authenticate(credentials(), HTTP);
+        return KeystoneAuth.authenticate(credentials());
     }
 
     static GlanceClient glance() {
-        return new GlanceClient(HTTP, access());
+        return new GlanceClient(access());
     }
 
     static List<ImageRecord> imagesNamed(String name) {
@@ -91,7 +91,7 @@ final class OpenStackFixture {
     /** Removes test images of that name (unprotecting them first). */
     static void deleteAll(String name) {
         GlanceAccess a = access();
-        GlanceClient g = new GlanceClient(HTTP, a);
+        GlanceClient g = new GlanceClient(a);
         for (ImageRecord r : g.findByName(name)) {
             if (r.isProtected()) {
                 send(a, "PATCH", "images/" + r.id(), "[{\"op\":\"replace\",\"path\":\"/protected\",\"value\":false}]");

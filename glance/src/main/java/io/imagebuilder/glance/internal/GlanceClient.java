@@ -9,11 +9,7 @@ import io.imagebuilder.template.Publish;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,13 +17,9 @@ import java.util.List;
 public final class GlanceClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-    private final HttpClient http;
     private final GlanceAccess access;
 
-    public GlanceClient(HttpClient http, GlanceAccess access) {
-        this.http = http;
+    public GlanceClient(GlanceAccess access) {
         this.access = access;
     }
 
@@ -40,11 +32,11 @@ public final class GlanceClient {
                 .put("min_disk", p.minDiskGb()).put("min_ram", p.minRamMb());
         body.putArray("tags").addAll(p.tags().stream().map(JSON.getNodeFactory()::textNode).toList());
         return ImageRecord.of(send("create", "POST", "images",
-                HttpRequest.BodyPublishers.ofString(body.toString()), "application/json", 201));
+                body.toString(), "application/json", 201));
     }
 
     public ImageRecord get(String step, String id) {
-        return ImageRecord.of(send(step, "GET", "images/" + id, HttpRequest.BodyPublishers.noBody(), null, 200));
+        return ImageRecord.of(send(step, "GET", "images/" + id, null, null, 200));
     }
 
     /** Our project's images of exactly this name (others' public images of that name are not ours to replace). */
@@ -52,48 +44,43 @@ public final class GlanceClient {
         List<ImageRecord> out = new ArrayList<>();
         String path = "images?limit=1000&owner=" + URLEncoder.encode(access.projectId(), StandardCharsets.UTF_8)
                 + "&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
-        for (JsonNode n : send("find", "GET", path, HttpRequest.BodyPublishers.noBody(), null, 200).path("images")) {
+        for (JsonNode n : send("find", "GET", path, null, null, 200).path("images")) {
             out.add(ImageRecord.of(n));
         }
         return out;
     }
 
     public void delete(String step, String id) {
-        send(step, "DELETE", "images/" + id, HttpRequest.BodyPublishers.noBody(), null, 204);
+        send(step, "DELETE", "images/" + id, null, null, 204);
     }
 
     public void protect(String id) {
         String patch = "[{\"op\":\"replace\",\"path\":\"/protected\",\"value\":true}]";
-        send("protect", "PATCH", "images/" + id, HttpRequest.BodyPublishers.ofString(patch),
+        send("protect", "PATCH", "images/" + id, patch,
                 "application/openstack-images-v2.1-json-patch", 200);
     }
 
-    private JsonNode send(String step, String method, String path, HttpRequest.BodyPublisher body,
-                          String contentType, int expected) {
+    private JsonNode send(String step, String method, String path, String body, String contentType,
+                          int expected) {
         URI uri = access.v2(path);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TIMEOUT).method(method, body)
-                .header("X-Auth-Token", access.token().reveal()).header("Accept", "application/json");
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        HttpResponse<String> r;
+        Http.Response r;
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            r = Http.send(method, uri, access.token().reveal(), contentType, body);
         } catch (IOException e) {
             throw new GlancePublishException(step, method + " " + uri + " failed: " + e, -1, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GlancePublishException(step, method + " " + uri + " interrupted", -1, e);
         }
-        if (r.statusCode() != expected) {
-            throw new GlancePublishException(step, method + " " + uri + ": HTTP " + r.statusCode() + " "
-                    + summary(r.body()), r.statusCode(), null);
+        if (r.status() != expected) {
+            throw new GlancePublishException(step, method + " " + uri + ": HTTP " + r.status() + " "
+                    + summary(r.body()), r.status(), null);
         }
         try {
             return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
         } catch (IOException e) {
             throw new GlancePublishException(step, method + " " + uri + ": answer is not JSON: "
-                    + summary(r.body()), r.statusCode(), e);
+                    + summary(r.body()), r.status(), e);
         }
     }
 

@@ -16,10 +16,6 @@ import org.openstack4j.openstack.OSFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,9 +41,9 @@ public final class KeystoneAuth {
         return u.endsWith("/v3") ? u : u + "/v3";
     }
 
-    public static GlanceAccess authenticate(OpenStackCredentials c, HttpClient http) {
+    public static GlanceAccess authenticate(OpenStackCredentials c) {
         String url = identityV3(c.authUrl());
-        return c.applicationCredentialId().isPresent() ? withApplicationCredential(c, url, http)
+        return c.applicationCredentialId().isPresent() ? withApplicationCredential(c, url)
                 : withPassword(c, url);
     }
 
@@ -83,27 +79,25 @@ public final class KeystoneAuth {
         }
     }
 
-    private static GlanceAccess withApplicationCredential(OpenStackCredentials c, String url, HttpClient http) {
+    private static GlanceAccess withApplicationCredential(OpenStackCredentials c, String url) {
         Map<String, Object> body = Map.of("auth", Map.of("identity", Map.of("methods",
                 List.of("application_credential"), "application_credential", Map.of(
                         "id", c.applicationCredentialId().orElseThrow(),
                         "secret", c.applicationCredentialSecret().map(Secret::reveal).orElse("")))));
-        HttpResponse<String> r;
+        Http.Response r;
         try {
-            r = http.send(HttpRequest.newBuilder(URI.create(url + "/auth/tokens")).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            r = Http.send("POST", URI.create(url + "/auth/tokens"), null, "application/json",
+                    JSON.writeValueAsString(body));
         } catch (IOException e) {
             throw new GlancePublishException(STEP, "cannot reach Keystone " + url + ": " + e, -1, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GlancePublishException(STEP, "interrupted while authenticating", -1, e);
         }
-        if (r.statusCode() != 201) {
+        if (r.status() != 201) {
             throw new GlancePublishException(STEP, "Keystone " + url + " refused application credential '"
-                    + c.applicationCredentialId().get() + "': HTTP " + r.statusCode() + " "
-                    + GlanceClient.summary(r.body()), r.statusCode(), null);
+                    + c.applicationCredentialId().get() + "': HTTP " + r.status() + " "
+                    + GlanceClient.summary(r.body()), r.status(), null);
         }
         List<CatalogEntry> catalog = new ArrayList<>();
         String projectId;
@@ -119,8 +113,10 @@ public final class KeystoneAuth {
         } catch (IOException e) {
             throw new GlancePublishException(STEP, "Keystone sent a token that is not JSON", -1, e);
         }
-        String tokenId = r.headers().firstValue("X-Subject-Token").orElseThrow(
-                () -> new GlancePublishException(STEP, "Keystone answered without X-Subject-Token"));
+        String tokenId = r.subjectToken();
+        if (tokenId == null) {
+            throw new GlancePublishException(STEP, "Keystone answered without X-Subject-Token");
+        }
         return new GlanceAccess(pick(catalog, c), Secret.of(tokenId), projectId);
     }
 

@@ -10,10 +10,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Digests of a stream of chunks, each algorithm on its own thread, so that hashing (md5 + sha512 cost more CPU
- * than sending) overlaps with the upload instead of slowing it. The caller takes a buffer, fills it, submits
- * it, uses it (writes it to the socket) and releases it; a buffer is reused once every user has released it.
- * Memory: {@value #BUFFERS} buffers of the given size.
+ * Digests of a stream of chunks, computed on background threads so that hashing (md5 + sha512 cost more CPU
+ * than sending) overlaps with the upload instead of delaying it. With {@code threads} 1 all digests share one
+ * thread; otherwise the algorithms are spread over that many threads. The caller takes a buffer, fills it,
+ * submits it, uses it (writes it to the socket) and releases it; a buffer is reused once every user has
+ * released it. Memory: {@value #BUFFERS} buffers of the given size.
  */
 final class ParallelDigests implements AutoCloseable {
 
@@ -37,12 +38,24 @@ final class ParallelDigests implements AutoCloseable {
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
     private final List<Lane> lanes = new ArrayList<>();
 
-    ParallelDigests(int bufferSize, String... algorithms) throws NoSuchAlgorithmException {
+    private final List<MessageDigest> digests = new ArrayList<>();
+
+    ParallelDigests(int bufferSize, int threads, String... algorithms) throws NoSuchAlgorithmException {
         for (int i = 0; i < BUFFERS; i++) {
             free.add(new byte[bufferSize]);
         }
-        for (String a : algorithms) {
-            lanes.add(new Lane(MessageDigest.getInstance(a)));
+        int n = Math.max(1, Math.min(threads, algorithms.length));
+        List<List<MessageDigest>> groups = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i = 0; i < algorithms.length; i++) {
+            MessageDigest d = MessageDigest.getInstance(algorithms[i]);
+            digests.add(d);
+            groups.get(i % n).add(d);
+        }
+        for (int i = 0; i < n; i++) {
+            lanes.add(new Lane(groups.get(i), "glance-digest-" + i));
         }
         lanes.forEach(l -> l.thread.start());
     }
@@ -80,7 +93,9 @@ final class ParallelDigests implements AutoCloseable {
         }
         for (Lane l : lanes) {
             l.thread.join();
-            out.add(HexFormat.of().formatHex(l.digest.digest()));
+        }
+        for (MessageDigest d : digests) {
+            out.add(HexFormat.of().formatHex(d.digest()));
         }
         return out;
     }
@@ -92,13 +107,13 @@ final class ParallelDigests implements AutoCloseable {
     }
 
     private final class Lane implements Runnable {
-        final MessageDigest digest;
+        final List<MessageDigest> group;
         final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(BUFFERS + 1);
         final Thread thread;
 
-        Lane(MessageDigest digest) {
-            this.digest = digest;
-            this.thread = new Thread(this, "glance-" + digest.getAlgorithm().toLowerCase(java.util.Locale.ROOT));
+        Lane(List<MessageDigest> group, String name) {
+            this.group = group;
+            this.thread = new Thread(this, name);
             this.thread.setDaemon(true);
         }
 
@@ -106,7 +121,9 @@ final class ParallelDigests implements AutoCloseable {
         public void run() {
             try {
                 for (Chunk c = queue.take(); c != END; c = queue.take()) {
-                    digest.update(c.buf, 0, c.len);
+                    for (MessageDigest d : group) {
+                        d.update(c.buf, 0, c.len);
+                    }
                     release(c);
                 }
             } catch (InterruptedException e) {

@@ -12,11 +12,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ParallelDigestsTest {
 
     @Test
-    void matchesSequentialDigestsOverManyReusedBuffers() throws Exception {
+    void matchesSequentialDigestsOnOneThread() throws Exception {
+        check(1);
+    }
+
+    @Test
+    void matchesSequentialDigestsOnTwoThreads() throws Exception {
+        check(2);
+    }
+
+    private static void check(int threads) throws Exception {
         byte[] data = new byte[5_000_000];
         new Random(7).nextBytes(data);
         List<String> got;
-        try (ParallelDigests d = new ParallelDigests(4096, "MD5", "SHA-512")) {
+        try (ParallelDigests d = new ParallelDigests(4096, threads, "MD5", "SHA-512")) {
             int off = 0;
             Random sizes = new Random(8);
             while (off < data.length) { // uneven chunks, far more chunks than buffers
@@ -35,7 +44,7 @@ class ParallelDigestsTest {
 
     @Test
     void emptyInputGivesTheEmptyDigests() throws Exception {
-        try (ParallelDigests d = new ParallelDigests(16, "MD5")) {
+        try (ParallelDigests d = new ParallelDigests(16, 1, "MD5")) {
             assertEquals(List.of("d41d8cd98f00b204e9800998ecf8427e"), d.finish());
         }
     }
