@@ -197,7 +197,8 @@ public final class ImageBuilder {
         Optional<Path> parentImage = Optional.empty();
         for (ImageTemplate t : chain.stages()) {
             Path image = StagePlanner.outputImage(settings, t);
-            List<String> steps = planner.steps(t, parentImage, "imagebuilder-" + t.name()).stream()
+            boolean last = t == chain.target();
+            List<String> steps = planner.steps(t, parentImage, "imagebuilder-" + t.name(), last).stream()
                     .map(Step::name).toList();
             stages.add(new BuildPlan.Stage(t, steps, image));
             parentImage = Optional.of(image);

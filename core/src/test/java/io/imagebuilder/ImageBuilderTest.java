@@ -177,15 +177,16 @@ class ImageBuilderTest {
     }
 
     @Test
-    void aBootstrapStageLogsInWithTheBuildKeyAndADiskOnlyConvertedNeedsNoVm() throws Exception {
+    void aBootstrapStageLogsInWithTheBuildKeyWhichTheLastImageLoses() throws Exception {
         ImageTemplate bare = ImageTemplate.builder("base")
                 .source(new Source.Bootstrap("bookworm", "http://deb.debian.org/debian", Optional.empty(), List.of()))
                 .build();
-        assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "convert", "keep-build-key"),
-                builder(bare).plan().target().steps());
+        // the last image must not let the build key in: a VM runs just to remove it
+        assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
+                "revoke-build-key", "shutdown", "convert"), builder(bare).plan().target().steps());
         ImageTemplate provisioned = bare.toBuilder().provisioner(shell("shell[1]")).build();
         assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
-                "provision shell[1]", "shutdown", "convert", "keep-build-key"),
+                "provision shell[1]", "revoke-build-key", "shutdown", "convert"),
                 builder(provisioned).plan().target().steps());
     }
 
@@ -208,7 +209,37 @@ class ImageBuilderTest {
         assertTrue(services.calls.contains("connect root key key"), services.calls.toString());
         assertTrue(services.calls.contains("connect root key parent.qcow2.build-key"),
                 "the child inherits temporary_key but has no way to install a new key: " + services.calls);
-        assertTrue(Files.isRegularFile(dir.resolve("out/child.qcow2.build-key")), "handed down further");
+        assertFalse(Files.exists(dir.resolve("out/child.qcow2.build-key")), "the last image keeps no build key");
+        assertTrue(services.calls.stream().anyMatch(c -> c.startsWith("run f=\"$HOME/.ssh/authorized_keys\"")
+                && c.contains("grep -vF 'AAAA'")), "the last image's authorized_keys loses the build key");
         assertTrue(services.calls.contains("disk OVERLAY parent.qcow2"), services.calls.toString());
+    }
+
+    @Test
+    void aDiskThatIsOnlyConvertedNeedsNoVm() throws Exception {
+        ImageTemplate convertOnly = template().toBuilder().clearProvisioners().shutdown(Shutdown.defaults())
+                .source(new Source.DiskImage(dir.resolve("base.qcow2").toString(), Optional.empty(), false,
+                        Source.Boot.none())).build();
+        assertEquals(List.of("work-dir", "fetch-source", "http-server", "create-disk", "convert"),
+                builder(convertOnly).plan().target().steps());
+    }
+
+    @Test
+    void aValueOnlyTheLastStageUsesRebuildsOnlyIt() throws Exception {
+        Path base = Files.writeString(dir.resolve("base.qcow2"), "base");
+        Path root = dir.resolve("images");
+        Files.createDirectories(root.resolve("parent"));
+        Files.createDirectories(root.resolve("child"));
+        Files.writeString(root.resolve("parent/image.yml"), "source:\n  disk: {image: " + base + "}\n"
+                + "provisioners:\n  - shell: {inline: [echo parent]}\n");
+        Files.writeString(root.resolve("child/image.yml"), "extends: parent\nvariables: {greeting: hi}\n"
+                + "provisioners:\n  - shell: {inline: ['echo {{ greeting }}']}\n");
+        ImageBuilder b = ImageBuilder.from(root, "child").outputDirectory(dir.resolve("out")).driver(services)
+                .guestAccess(services);
+        b.build();
+        BuildResult changed = b.variable("greeting", "hello").build();
+        assertTrue(changed.stages().get(0).reused(), "the parent does not use the value");
+        assertFalse(changed.stages().get(1).reused());
+        assertTrue(b.variable("greeting", "hello").build().stages().stream().allMatch(BuildResult.StageResult::reused));
     }
 }

@@ -117,7 +117,8 @@ class EndToEndIT {
         Files.deleteIfExists(disk);
         try (HttpFileServer seed = HttpFileServer.startOnLoopback(null, Map.of(
                 "user-data", userData.getBytes(StandardCharsets.UTF_8),
-                "meta-data", metaData.getBytes(StandardCharsets.UTF_8)), System.out::println)) {
+                "meta-data", metaData.getBytes(StandardCharsets.UTF_8),
+                "vendor-data", new byte[0]), System.out::println)) { // without vendor-data NoCloud gives up
             driver.prepareDisk(new DiskPlan(DiskPlan.Kind.OVERLAY, Optional.of(image), 4096, disk), ctx);
             Machine machine = new Machine(2, 1024, 4096, Accelerator.AUTO, true, List.of(List.of("-smbios",
                     "type=1,serial=ds=nocloud;s=http://10.0.2.2:" + seed.port() + "/")));

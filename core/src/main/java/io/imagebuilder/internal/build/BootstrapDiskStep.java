@@ -94,9 +94,12 @@ final class BootstrapDiskStep implements Step {
                 ctx.cancellation().check();
             }
         } finally {
-            if (p.isAlive()) { // cancelled: stop it and let its own trap undo mounts and loop devices
-                p.destroy();
+            if (p.isAlive()) {
+                // cancelled: stop what the script runs (debootstrap, apt...), so that the script fails and its
+                // exit trap undoes the mounts and loop devices; the script itself only if it hangs
+                p.descendants().forEach(ProcessHandle::destroy);
                 if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
                 }
             }

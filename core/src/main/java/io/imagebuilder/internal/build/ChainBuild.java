@@ -57,7 +57,7 @@ public final class ChainBuild {
             if (!last) { // parents never publish
                 t = t.toBuilder().publish(null).build();
             }
-            String digest = StageDigest.of(t, parentDigest, customFiles(t));
+            String digest = StageDigest.of(t, parentDigest + (last ? " last" : ""), customFiles(t));
             Path image = StagePlanner.outputImage(settings, t);
             String vmName = "imagebuilder-" + t.name() + "-" + randomSuffix();
             StepContext ctx = new StepContext(t.name(), settings.outputDir().toAbsolutePath().resolve(".work")
@@ -69,7 +69,7 @@ public final class ChainBuild {
             } else {
                 Files.deleteIfExists(StageDigest.recordFile(image)); // stale until this build succeeds
                 Pipeline pipeline = new Pipeline(reused.isPresent() ? publishOnly(t, reused.get())
-                        : planner.steps(t, parentImage, vmName));
+                        : planner.steps(t, parentImage, vmName, last));
                 List<StepTiming> timings = pipeline.run(ctx, settings.onError());
                 BuildResult.StageResult made = reused.orElseGet(() -> ctx.require(BuildKeys.OUTPUT));
                 results.add(new BuildResult.StageResult(made.name(), made.image(), made.format(), made.sizeBytes(),

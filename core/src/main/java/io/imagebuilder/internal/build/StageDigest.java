@@ -1,6 +1,7 @@
 package io.imagebuilder.internal.build;
 
 import io.imagebuilder.template.ImageTemplate;
+import io.imagebuilder.template.Location;
 import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.Source;
 
@@ -14,6 +15,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -32,9 +35,15 @@ public final class StageDigest {
     public static String of(ImageTemplate t, String parentDigest, List<Path> extraFiles) throws IOException {
         MessageDigest md = sha256();
         update(md, "layout=" + LAYOUT_VERSION + " parent=" + parentDigest);
-        // records print every component; Secret prints a mask, so add secrets' hashes separately
-        update(md, t.toBuilder().location(io.imagebuilder.template.Location.UNKNOWN).build().toString());
+        // Records print every component. Left out: the variables (their values are already in the fields that
+        // use them, and a value no field uses, such as a --var meant for another stage, changes nothing) and
+        // the location. Added: what toString masks or abbreviates (secrets, generated http files).
+        ImageTemplate bare = new ImageTemplate(t.name(), Location.UNKNOWN, t.parent(), t.description(), t.source(),
+                t.machine(), t.communicator(), t.httpDirectory(), t.httpContent(), t.provisioners(), t.shutdown(),
+                t.output(), t.publish(), Map.of());
+        update(md, bare.toString());
         t.communicator().password().ifPresent(p -> update(md, "password=" + p.reveal()));
+        new TreeMap<>(t.httpContent()).forEach((path, content) -> update(md, "http " + path + "=" + content));
         for (Path file : localFiles(t, extraFiles)) {
             hashTree(md, file);
         }

@@ -39,7 +39,7 @@ public final class StagePlanner {
         this.publisher = publisher;
     }
 
-    public List<Step> steps(ImageTemplate t, Optional<Path> parentImage, String vmName) {
+    public List<Step> steps(ImageTemplate t, Optional<Path> parentImage, String vmName, boolean last) {
         List<Step> steps = new ArrayList<>();
         Machine machine = machine(t);
         steps.add(new WorkDirStep());
@@ -89,23 +89,29 @@ public final class StagePlanner {
         } else {
             steps.add(new CreateDiskStep(driver, diskKind, base, machine.diskSizeMb()));
         }
-        // a disk that is only converted (no installer, nothing to provision) needs no VM at all
+        // the last image must not let the build key in; a disk only converted (no installer, nothing to
+        // provision, no key to remove) needs no VM at all
+        boolean revokeKey = last && (onParent || t.communicator().temporaryKey() || bootstrap);
+        boolean needsSsh = !t.provisioners().isEmpty() || t.shutdown().command().isPresent() || revokeKey;
         boolean installs = src instanceof Source.Iso || src instanceof Source.Kernel || src.boot().hasCommand();
-        if (installs || !t.provisioners().isEmpty() || t.shutdown().command().isPresent()) {
+        if (installs || needsSsh) {
             steps.add(new StartVmStep(driver, vmName, machine, cdrom, kernel, t.communicator().port()));
             if (src.boot().hasCommand()) {
                 steps.add(new BootCommandStep(src.boot(), vmName));
             }
-            if (!t.provisioners().isEmpty() || t.shutdown().command().isPresent()) {
+            if (needsSsh) {
                 steps.add(new ConnectStep(guest, t.communicator()));
             }
             for (ProvisionerSpec p : t.provisioners()) {
                 steps.add(new ProvisionStep(guest, p));
             }
+            if (revokeKey) {
+                steps.add(new RevokeBuildKeyStep());
+            }
             steps.add(new ShutdownStep(t.shutdown()));
         }
         steps.add(new ConvertStep(driver, t.output(), outputImage(settings, t)));
-        if (onParent || t.communicator().temporaryKey() || bootstrap) {
+        if (!last && (onParent || t.communicator().temporaryKey() || bootstrap)) {
             steps.add(BuildKeyFiles.keep(outputImage(settings, t)));
         }
         publishStep(t).ifPresent(steps::add);
