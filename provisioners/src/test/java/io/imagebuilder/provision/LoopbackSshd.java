@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  */
 public final class LoopbackSshd implements BeforeAllCallback, AfterAllCallback {
 
-    public static final String USER = "ibsshtest";
+    /** One user per test JVM: test runs in other worktrees may create and remove theirs at the same time. */
+    public static final String USER = "ibssh" + ProcessHandle.current().pid();
     public static final String PASSWORD = "Pw-ibsshtest-4711";
 
     private Path dir;
@@ -64,6 +65,7 @@ public final class LoopbackSshd implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         stop();
+        exec("sh", "-c", "! id " + USER + " >/dev/null 2>&1 || userdel -r " + USER + " 2>/dev/null || true");
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

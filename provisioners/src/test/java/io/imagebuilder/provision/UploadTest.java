@@ -103,6 +103,8 @@ class UploadTest {
         Path tree = local.resolve("tree");
         file(tree.resolve("top.txt"), "top", "rw-r-----");
         file(tree.resolve("bin/run"), "#!/bin/sh\n", "rwxr-xr-x");
+        file(tree.resolve("bin/suid"), "x", "rwxr-xr-x");
+        Files.setAttribute(tree.resolve("bin/suid"), "unix:mode", 04755);
         file(tree.resolve("deep/er/still/x.conf"), "x", "rw-------");
         Files.setPosixFilePermissions(tree.resolve("deep"), PosixFilePermissions.fromString("rwx--x---"));
         Files.createDirectories(tree.resolve("empty"));
@@ -114,6 +116,7 @@ class UploadTest {
         assertEquals("top", Files.readString(dest.resolve("top.txt")));
         assertEquals("rw-r-----", mode(dest.resolve("top.txt")));
         assertEquals("rwxr-xr-x", mode(dest.resolve("bin/run")));
+        assertEquals(04755, (Integer) Files.getAttribute(dest.resolve("bin/suid"), "unix:mode") & 07777);
         assertEquals("rw-------", mode(dest.resolve("deep/er/still/x.conf")));
         assertEquals("rwx--x---", mode(dest.resolve("deep")));
         assertTrue(Files.isDirectory(dest.resolve("empty")));

@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 /** Receives a remote stream's bytes and hands each complete line (without CR/LF) to the build's listener. */
 final class LineSink extends OutputStream {
 
+    /** Output without newlines (a progress bar, binary) is cut into lines of this size. */
+    static final int MAX_LINE = 16 * 1024;
+
     private final StepContext ctx;
     private final String source;
     private final BuildEvent.Stream stream;
@@ -27,20 +30,17 @@ final class LineSink extends OutputStream {
             emit();
         } else {
             line.write(b);
+            if (line.size() >= MAX_LINE) {
+                emit();
+            }
         }
     }
 
     @Override
     public synchronized void write(byte[] b, int off, int len) {
-        int start = off;
         for (int i = off; i < off + len; i++) {
-            if (b[i] == '\n') {
-                line.write(b, start, i - start);
-                emit();
-                start = i + 1;
-            }
+            write(b[i]);
         }
-        line.write(b, start, off + len - start);
     }
 
     /** Emits a last line that had no newline. */

@@ -16,9 +16,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import static io.imagebuilder.provision.internal.ShellQuote.quote;
@@ -46,6 +44,7 @@ public final class SshGuestSession implements GuestSession {
     /** Waits for sshd and logs in (see {@link io.imagebuilder.spi.GuestAccess#connect}). */
     public static SshGuestSession open(String host, int port, Communicator communicator, TemporaryKey key,
                                        Supplier<List<String>> serialTail, StepContext ctx) throws IOException {
+        communicator.password().ifPresent(ctx.masker()::add); // in case the caller did not register it
         SshConnector connector = new SshConnector(host, port, communicator, key);
         try {
             ClientSession s = connector.connect(serialTail, ctx);
@@ -93,7 +92,7 @@ public final class SshGuestSession implements GuestSession {
             throw new NoSuchFileException(local.toString(), null, "local file to upload does not exist");
         }
         long size = Files.size(local);
-        String mode = Modes.octal(Files.getPosixFilePermissions(local));
+        String mode = String.format("%04o", FileModes.of(local));
         String dir = parentOf(remotePath);
         String command = (dir.isEmpty() ? "" : "mkdir -p " + quote(dir) + " && ") + "cat > " + quote(remotePath)
                 + " && chmod " + mode + " " + quote(remotePath);
@@ -161,8 +160,8 @@ public final class SshGuestSession implements GuestSession {
             status = cmd.await(ctx, what);
         } catch (IOException e) {
             cmd.stop();
-            throw new IOException(what + " on " + connector.where() + " failed: " + e.getMessage()
-                    + errors.suffix(), e);
+            throw new IOException(ctx.masker().mask(what + " on " + connector.where() + " failed: "
+                    + e.getMessage() + errors.suffix()), e);
         } catch (RuntimeException e) {
             cmd.stop();
             throw e;
@@ -170,8 +169,8 @@ public final class SshGuestSession implements GuestSession {
             cmd.channel().close(false);
         }
         if (status != 0) {
-            throw new IOException(what + " on " + connector.where() + " failed with exit code " + status
-                    + errors.suffix());
+            throw new IOException(ctx.masker().mask(what + " on " + connector.where() + " failed with exit code "
+                    + status + errors.suffix()));
         }
     }
 
@@ -193,19 +192,5 @@ public final class SshGuestSession implements GuestSession {
     private static String parentOf(String remotePath) {
         int slash = remotePath.lastIndexOf('/');
         return slash <= 0 ? (slash == 0 ? "/" : "") : remotePath.substring(0, slash);
-    }
-
-    /** POSIX permission sets as chmod's octal digits. */
-    static final class Modes {
-        private Modes() {
-        }
-
-        static String octal(Set<PosixFilePermission> perms) {
-            int mode = 0;
-            for (PosixFilePermission p : perms) {
-                mode |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 = 0400 ... OTHERS_EXECUTE = 0001
-            }
-            return String.format("%04o", mode);
-        }
     }
 }

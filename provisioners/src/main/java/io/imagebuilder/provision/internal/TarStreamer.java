@@ -59,8 +59,7 @@ final class TarStreamer {
                             LinkOption.NOFOLLOW_LINKS);
                     // commons-compress leaves the default 644/755 here: set the file's own permission bits
                     int type = attrs.isDirectory() ? 040000 : 0100000;
-                    entry.setMode(type | Integer.parseInt(SshGuestSession.Modes.octal(
-                            Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)), 8));
+                    entry.setMode(type | FileModes.of(path));
                 }
                 tar.putArchiveEntry(entry);
                 if (attrs.isRegularFile()) {
