@@ -1,0 +1,55 @@
+package io.imagebuilder.qemu;
+
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.qemu.internal.AcceleratorDetector;
+import io.imagebuilder.qemu.internal.DiskConverter;
+import io.imagebuilder.qemu.internal.DiskPreparer;
+import io.imagebuilder.qemu.internal.MachineLauncher;
+import io.imagebuilder.spi.DiskPlan;
+import io.imagebuilder.spi.MachineDriver;
+import io.imagebuilder.spi.MachineInstance;
+import io.imagebuilder.spi.MachineSpec;
+import io.imagebuilder.template.Output;
+
+import java.nio.file.Path;
+
+/**
+ * Runs build VMs through libvirt (libvirt-java over JNA) and converts disks with qemu-img. Needs a running
+ * libvirtd: {@code qemu-driver/scripts/libvirtd-start.sh} starts one on machines without systemd.
+ */
+public final class LibvirtDriver implements MachineDriver {
+
+    public static final String DEFAULT_URI = "qemu:///system";
+
+    private final String uri;
+    private final MachineLauncher launcher;
+
+    /** For {@link java.util.ServiceLoader}: connects to {@value #DEFAULT_URI}. */
+    public LibvirtDriver() {
+        this(DEFAULT_URI);
+    }
+
+    public LibvirtDriver(String uri) {
+        this.uri = uri;
+        this.launcher = new MachineLauncher(uri, new AcceleratorDetector());
+    }
+
+    public String uri() {
+        return uri;
+    }
+
+    @Override
+    public void prepareDisk(DiskPlan plan, StepContext ctx) throws Exception {
+        DiskPreparer.prepare(plan, ctx);
+    }
+
+    @Override
+    public MachineInstance start(MachineSpec spec, StepContext ctx) throws Exception {
+        return launcher.start(spec, ctx);
+    }
+
+    @Override
+    public void convert(Path source, Path target, Output output, StepContext ctx) throws Exception {
+        DiskConverter.convert(source, target, output, ctx);
+    }
+}

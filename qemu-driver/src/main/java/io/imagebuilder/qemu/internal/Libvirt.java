@@ -1,0 +1,73 @@
+package io.imagebuilder.qemu.internal;
+
+import com.sun.jna.Pointer;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+import org.libvirt.jna.Libvirt.VirErrorCallback;
+import org.libvirt.jna.virError;
+
+/** Opens libvirt connections with clear errors; libvirt's own stderr printing of every error is silenced. */
+public final class Libvirt {
+
+    public static final String START_SCRIPT = "qemu-driver/scripts/libvirtd-start.sh";
+
+    /** Kept in a static field: JNA must not garbage-collect a callback libvirt still holds. */
+    private static final VirErrorCallback SILENT = new Silent();
+    private static volatile boolean silenced;
+
+    private Libvirt() {
+    }
+
+    public static Connect connect(String uri) {
+        silence();
+        try {
+            return new Connect(uri);
+        } catch (LibvirtException e) {
+            throw new IllegalStateException("cannot connect to libvirt at " + uri + ": " + message(e)
+                    + ". Is libvirtd running? Start it as root with " + START_SCRIPT, e);
+        } catch (UnsatisfiedLinkError e) {
+            throw new IllegalStateException("cannot load libvirt's C library (libvirt.so.0): install libvirt0"
+                    + " (apt-get install libvirt-clients) or run " + START_SCRIPT, e);
+        }
+    }
+
+    /**
+     * Deletes the per-domain QEMU log libvirt keeps after undefine (local system daemon only), so builds leave
+     * nothing behind; QEMU's errors already reached us through the start error.
+     */
+    public static void deleteDomainLog(String uri, String domain) {
+        if (!uri.startsWith("qemu:///system")) {
+            return;
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("/var/log/libvirt/qemu", domain + ".log"));
+        } catch (java.io.IOException | SecurityException e) {
+            // only a leftover log file
+        }
+    }
+
+    /** The message of a libvirt error without the Java wrapper noise. */
+    public static String message(LibvirtException e) {
+        return e.getError() != null && e.getError().getMessage() != null ? e.getError().getMessage() : e.toString();
+    }
+
+    /** A named class, not a lambda: JNA looks the callback method up by reflection. */
+    private static final class Silent implements VirErrorCallback {
+        @Override
+        public void errorCallback(Pointer userData, virError error) {
+            // errors reach us as LibvirtException; printing them too would only confuse
+        }
+    }
+
+    private static synchronized void silence() {
+        if (silenced) {
+            return;
+        }
+        try {
+            Connect.setErrorCallback(SILENT);
+            silenced = true;
+        } catch (LibvirtException e) {
+            // only costs noise on stderr
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.imagebuilder.qemu.internal;
+
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.spi.MachineInstance;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.KeycodeSet;
+import org.libvirt.LibvirtException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** A started build VM: one libvirt connection and domain, one reserved SSH port, all released by close(). */
+public final class LibvirtInstance implements MachineInstance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LibvirtInstance.class);
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    private final Connect conn;
+    private final Domain domain;
+    private final String name;
+    private final int sshPort;
+    private final Optional<String> vnc;
+    private final Path serialLog;
+    private final String uri;
+    private final SerialFollower follower;
+    private boolean closed;
+
+    /** Takes over the connection, domain and port; starts following the serial log into {@code ctx}. */
+    public LibvirtInstance(String uri, Connect conn, Domain domain, String name, int sshPort, Optional<String> vnc,
+                           Path serialLog, StepContext ctx) {
+        this.uri = uri;
+        this.follower = new SerialFollower(serialLog, ctx, name);
+        this.follower.start();
+        this.conn = conn;
+        this.domain = domain;
+        this.name = name;
+        this.sshPort = sshPort;
+        this.vnc = vnc;
+        this.serialLog = serialLog;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String sshHost() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public int sshPort() {
+        return sshPort;
+    }
+
+    @Override
+    public Optional<String> vncAddress() {
+        return vnc;
+    }
+
+    @Override
+    public List<String> serialTail(int lines) {
+        return SerialLog.tail(serialLog, lines);
+    }
+
+    @Override
+    public void typeBootCommand(String command, Duration keyInterval, StepContext ctx) throws Exception {
+        List<BootAction> actions = BootCommandParser.parse(command);
+        ctx.info("typing boot command (" + actions.size() + " actions, " + keyInterval.toMillis() + " ms between keys)");
+        for (BootAction a : actions) {
+            ctx.cancellation().check();
+            if (a instanceof BootAction.Wait w) {
+                ctx.cancellation().sleep(w.duration());
+            } else if (a instanceof BootAction.Press p) {
+                int[] codes = p.codes().stream().mapToInt(Integer::intValue).toArray();
+                try {
+                    domain.sendKey(KeycodeSet.LINUX, 0, codes);
+                } catch (LibvirtException e) {
+                    throw new IllegalStateException("domain " + name + ": cannot send key " + p.label() + ": "
+                            + Libvirt.message(e), e);
+                }
+                ctx.cancellation().sleep(keyInterval);
+            }
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        if (closed) {
+            return false;
+        }
+        try {
+            return domain.isActive() == 1;
+        } catch (LibvirtException e) {
+            return false; // gone
+        }
+    }
+
+    @Override
+    public boolean waitForShutOff(Duration timeout, StepContext ctx) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (isRunning()) {
+            if (System.nanoTime() >= end) {
+                return false;
+            }
+            ctx.cancellation().sleep(POLL);
+        }
+        return true;
+    }
+
+    @Override
+    public void powerOff(Duration grace, StepContext ctx) throws Exception {
+        if (!isRunning()) {
+            return;
+        }
+        ctx.info("domain " + name + ": sending ACPI power-off, waiting up to " + grace.toSeconds() + " s");
+        try {
+            domain.shutdown();
+        } catch (LibvirtException e) {
+            ctx.warn("domain " + name + ": ACPI power-off failed: " + Libvirt.message(e));
+        }
+        if (waitForShutOff(grace, ctx)) {
+            ctx.info("domain " + name + ": shut off after ACPI power-off");
+            return;
+        }
+        ctx.warn("domain " + name + ": still running " + grace.toSeconds() + " s after ACPI power-off: hard stop");
+        destroyQuietly();
+    }
+
+    /** Destroys and undefines the domain, frees the port and the connection; safe to repeat. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        follower.stop();
+        try {
+            destroyQuietly();
+            try {
+                domain.undefine();
+            } catch (LibvirtException e) {
+                LOG.warn("domain {}: undefine failed: {}", name, Libvirt.message(e));
+            }
+            Libvirt.deleteDomainLog(uri, name);
+            try {
+                domain.free();
+            } catch (LibvirtException e) {
+                LOG.debug("domain {}: free failed: {}", name, Libvirt.message(e));
+            }
+            try {
+                conn.close();
+            } catch (LibvirtException e) {
+                LOG.debug("closing the libvirt connection failed: {}", Libvirt.message(e));
+            }
+        } finally {
+            SshPortPool.release(sshPort);
+        }
+    }
+
+    private void destroyQuietly() {
+        try {
+            if (domain.isActive() == 1) {
+                domain.destroy();
+            }
+        } catch (LibvirtException e) {
+            LOG.warn("domain {}: destroy failed: {}", name, Libvirt.message(e));
+        }
+    }
+}
