@@ -59,10 +59,6 @@ final class GuestRun {
         Files.writeString(payload.resolve(fileName), content, StandardCharsets.UTF_8);
     }
 
-    void addBytes(String fileName, byte[] content) throws IOException {
-        Files.write(payload.resolve(fileName), content);
-    }
-
     /** A local file or folder uploaded (streamed, not copied locally) to {@link #remote(String) remote(fileName)}. */
     void addUpload(Path local, String fileName) {
         extraUploads.put(fileName, local);

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.imagebuilder.BuildEvent;
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.provision.ProvisionerFailedException;
+import io.imagebuilder.provision.SshGuestAccess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -24,10 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every VISA provisioner, run for real in one guest (the test VM over SSH when available, else the chroot
- * stand-in), then checked from inside it. GitHub and PyPI are not reachable here, so guacd, visa-pam and the
- * JupyterLab package are small STAND-IN SOURCES (src/test/resources/visa) taking the same code path as the real
- * ones; xrdp comes from Debian's real packages. Dependency lists are cut to what the stand-ins need.
+ * Every VISA provisioner, run for real in one guest, then checked from inside it. The guest is the real TCG test
+ * VM over SSH (default), or with {@code -Dvisa.it.guest=chroot} a debootstrap chroot STAND-IN (TestGuest).
+ * GitHub and PyPI are not reachable here, so guacd, visa-pam and the JupyterLab package are small STAND-IN
+ * SOURCES (src/test/resources/visa) taking the same code path as the real ones; xrdp comes from Debian's real
+ * packages. Dependency lists are cut to what the stand-ins need.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -91,7 +93,8 @@ class VisaProvisionersIT {
     @Test
     @Order(1)
     void powerManagementMasksSleep() throws Exception {
-        new PowerManagementProvisioner().run(Specs.custom("power-management", Map.of()), guest.session(), ctx);
+        // Through the SSH module's dispatch (ServiceLoader), as a build runs a template's provisioner.
+        new SshGuestAccess().provision(Specs.custom("power-management", Map.of()), guest.session(), ctx);
         for (String target : PowerManagementOptions.DEFAULT_TARGETS) {
             assertEquals("/dev/null", sh("readlink /etc/systemd/system/" + target), target);
         }
@@ -206,11 +209,12 @@ class VisaProvisionersIT {
     void aFailingBuildNamesTheProvisionerAndCodeAndCleansUp() throws Exception {
         Path empty = Files.createDirectories(work.resolve("not-a-source"));
         Files.writeString(empty.resolve("README"), "no configure.ac here\n");
-        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> new GuacdProvisioner()
-                .run(GuacdOptions.of(new SourceRef.Local(empty)).withBuildPackages(List.of()), guest.session(), ctx));
+        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> new SshGuestAccess()
+                .provision(Specs.custom("guacd", Map.of("source", empty.toString(), "build_packages", List.of())),
+                        guest.session(), ctx));
         assertTrue(e.exitCode() > 0, e.getMessage());
-        assertTrue(e.getMessage().startsWith("provisioner guacd (<java>): install.sh exited with code " + e.exitCode()),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith("provisioner guacd (/templates/visa-base/template.yaml:42): install.sh "
+                + "exited with code " + e.exitCode()), e.getMessage());
         assertTrue(e.getMessage().contains("autoreconf"), e.getMessage());
         assertEquals("", sh("ls -A " + GuestRun.REMOTE_BASE));
     }
