@@ -32,9 +32,9 @@ public record ImageTemplate(String name, Location location, Optional<String> par
             throw new IllegalArgumentException("image name '" + name
                     + "' must start with a letter or digit and use only letters, digits, '.', '_' and '-'");
         }
-        httpContent = Map.copyOf(httpContent);
+        httpContent = OrderedMaps.copyOf(httpContent);
         provisioners = List.copyOf(provisioners);
-        variables = Map.copyOf(variables);
+        variables = OrderedMaps.copyOf(variables);
     }
 
     @Override

@@ -45,7 +45,7 @@ public sealed interface ProvisionerSpec {
         public Shell {
             inline = List.copyOf(inline);
             scripts = List.copyOf(scripts);
-            environment = Map.copyOf(environment);
+            environment = OrderedMaps.copyOf(environment);
         }
     }
 
@@ -63,7 +63,7 @@ public sealed interface ProvisionerSpec {
     record Custom(Location location, String displayName, String type, Map<String, Object> options,
                   Common common) implements ProvisionerSpec {
         public Custom {
-            options = Map.copyOf(options);
+            options = OrderedMaps.copyOf(options);
         }
     }
 }

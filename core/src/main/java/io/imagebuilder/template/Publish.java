@@ -19,7 +19,7 @@ public record Publish(String imageName, Visibility visibility, int minDiskGb, in
         if (minDiskGb < 0 || minRamMb < 0) {
             throw new IllegalArgumentException("min-disk and min-ram cannot be negative");
         }
-        properties = Map.copyOf(properties);
+        properties = OrderedMaps.copyOf(properties);
         tags = List.copyOf(tags);
     }
 
