@@ -64,8 +64,10 @@ class ImageBuilderTest {
         BuildResult result = builder(template()).build();
         assertEquals(List.of("disk OVERLAY base.qcow2", "start imagebuilder-demo", "type root<enter>10.0.2.2:"
                         + services.calls.get(2).replaceAll(".*:", ""), "connect root", "provision shell[1]",
-                "provision shell[2]", "run poweroff", "wait-off", "convert NONE", "disconnect",
-                "destroy imagebuilder-demo"), services.calls);
+                "provision shell[2]", services.calls.get(6), "run poweroff", "wait-off", "convert NONE",
+                "disconnect", "destroy imagebuilder-demo"), services.calls);
+        assertTrue(services.calls.get(6).contains("cloud-init clean") && services.calls.get(6).contains("machine-id"),
+                "the last image is sealed: " + services.calls.get(6));
         assertTrue(services.calls.get(2).matches("type root<enter>10\\.0\\.2\\.2:\\d{4}"), services.calls.get(2));
         Path image = dir.resolve("out/demo.qcow2");
         assertEquals(image.toAbsolutePath(), result.image());
@@ -151,7 +153,7 @@ class ImageBuilderTest {
     void planResolvesWithoutStartingAnything() throws Exception {
         BuildPlan plan = builder(template()).plan();
         assertEquals(List.of("work-dir", "fetch-source", "http-server", "create-disk", "start-vm", "boot-command",
-                "wait-for-ssh", "provision shell[1]", "provision shell[2]", "shutdown", "convert"),
+                "wait-for-ssh", "provision shell[1]", "provision shell[2]", "seal-image", "shutdown", "convert"),
                 plan.target().steps());
         assertTrue(plan.describe().contains("provision shell[2]"));
         assertFalse(plan.describe().contains("s3cret-pw"));
@@ -183,10 +185,10 @@ class ImageBuilderTest {
                 .build();
         // the last image must not let the build key in: a VM runs just to remove it
         assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
-                "revoke-build-key", "shutdown", "convert"), builder(bare).plan().target().steps());
+                "seal-image", "shutdown", "convert"), builder(bare).plan().target().steps());
         ImageTemplate provisioned = bare.toBuilder().provisioner(shell("shell[1]")).build();
         assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
-                "provision shell[1]", "revoke-build-key", "shutdown", "convert"),
+                "provision shell[1]", "seal-image", "shutdown", "convert"),
                 builder(provisioned).plan().target().steps());
     }
 

@@ -89,8 +89,8 @@ public final class StagePlanner {
         } else {
             steps.add(new CreateDiskStep(driver, diskKind, base, machine.diskSizeMb()));
         }
-        // the last image must not let the build key in; a disk only converted (no installer, nothing to
-        // provision, no key to remove) needs no VM at all
+        // the last image must not let the build key in (see SealImageStep); a disk only converted (no
+        // installer, nothing to provision, no key to remove) needs no VM at all
         boolean revokeKey = last && (onParent || t.communicator().temporaryKey() || bootstrap);
         boolean needsSsh = !t.provisioners().isEmpty() || t.shutdown().command().isPresent() || revokeKey;
         boolean installs = src instanceof Source.Iso || src instanceof Source.Kernel || src.boot().hasCommand();
@@ -105,8 +105,8 @@ public final class StagePlanner {
             for (ProvisionerSpec p : t.provisioners()) {
                 steps.add(new ProvisionStep(guest, p));
             }
-            if (revokeKey) {
-                steps.add(new RevokeBuildKeyStep());
+            if (last && needsSsh) {
+                steps.add(new SealImageStep());
             }
             steps.add(new ShutdownStep(t.shutdown()));
         }
