@@ -8,8 +8,9 @@ import io.imagebuilder.spi.GuestAccess;
  * Readies the last image of a chain for the VMs that will start from it, just before shutdown:
  * <ul>
  * <li>removes the build key from the login user's authorized_keys (else every VM accepts whoever holds it);
- * <li>{@code cloud-init clean}, so the first boot in the cloud runs as a new instance with its metadata instead
- *     of the build's cached "no datasource";
+ * <li>forgets cloud-init's instance state (as {@code cloud-init clean} does, but keeping
+ *     /var/lib/cloud/scripts, where boot scripts such as VISA's owner script live), so the first boot in the
+ *     cloud runs as a new instance with its metadata instead of the build's cached "no datasource";
  * <li>empties /etc/machine-id, so each VM gets its own.
  * </ul>
  * Intermediate images keep all of this, so the stages built on them can log in.
@@ -35,12 +36,13 @@ final class SealImageStep implements Step {
                     .append("' \"$f\" > \"$f.new\" || true; cat \"$f.new\" > \"$f\"; rm -f \"$f.new\"; fi; ");
         }
         script.append("s=; [ \"$(id -u)\" = 0 ] || s='sudo -n'; ")
-                .append("if command -v cloud-init >/dev/null 2>&1; then $s cloud-init clean --logs; fi; ")
+                .append("$s rm -rf /var/lib/cloud/instance /var/lib/cloud/instances /var/lib/cloud/data")
+                .append(" /var/lib/cloud/sem /var/log/cloud-init.log /var/log/cloud-init-output.log; ")
                 .append("if [ -f /etc/machine-id ]; then $s truncate -s 0 /etc/machine-id; fi");
         int exit = ctx.require(BuildKeys.SESSION).run(script.toString(), "seal-image", ctx);
         if (exit != 0) {
             throw new IllegalStateException("sealing the image failed (exit " + exit + ")");
         }
-        ctx.info("sealed the image: build key removed, cloud-init cleaned, machine-id emptied");
+        ctx.info("sealed the image: build key removed, cloud-init instance state cleared, machine-id emptied");
     }
 }
