@@ -32,6 +32,15 @@ public final class LoopbackSshd implements BeforeAllCallback, AfterAllCallback {
         return port;
     }
 
+    /** Logs in as root with the client key, as most tests do. */
+    io.imagebuilder.spi.GuestSession connectAsRoot(TestContext t) throws Exception {
+        io.imagebuilder.template.Communicator comm = new io.imagebuilder.template.Communicator("root",
+                java.util.Optional.empty(), java.util.Optional.of(clientKey()), port(),
+                java.time.Duration.ofSeconds(10), false);
+        return new SshGuestAccess().connect("127.0.0.1", port(), comm,
+                io.imagebuilder.spi.GuestAccess.TemporaryKey.NONE, java.util.List::of, t.ctx);
+    }
+
     public Path clientKey() {
         return dir.resolve("client_ed25519");
     }

@@ -2,9 +2,7 @@ package io.imagebuilder.provision;
 
 import io.imagebuilder.BuildEvent;
 import io.imagebuilder.spi.GuestAccess;
-import io.imagebuilder.spi.GuestAccess.TemporaryKey;
 import io.imagebuilder.spi.GuestSession;
-import io.imagebuilder.template.Communicator;
 import io.imagebuilder.template.Location;
 import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.ProvisionerSpec.Common;
@@ -44,9 +42,7 @@ class ShellProvisionerTest {
     @BeforeEach
     void connect() throws Exception {
         t = new TestContext(tmp.resolve("work"));
-        Communicator comm = new Communicator("root", Optional.empty(), Optional.of(SSHD.clientKey()), SSHD.port(),
-                Duration.ofSeconds(10), false);
-        session = access.connect("127.0.0.1", SSHD.port(), comm, TemporaryKey.NONE, List::of, t.ctx);
+        session = SSHD.connectAsRoot(t);
     }
 
     @AfterEach

@@ -2,9 +2,7 @@ package io.imagebuilder.provision;
 
 import io.imagebuilder.BuildEvent;
 import io.imagebuilder.spi.GuestAccess;
-import io.imagebuilder.spi.GuestAccess.TemporaryKey;
 import io.imagebuilder.spi.GuestSession;
-import io.imagebuilder.template.Communicator;
 import io.imagebuilder.template.Location;
 import io.imagebuilder.template.ProvisionerSpec;
 import org.junit.jupiter.api.AfterEach;
@@ -20,10 +18,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,9 +45,7 @@ class UploadTest {
     @BeforeEach
     void connect() throws Exception {
         t = new TestContext(local.resolve("work"));
-        Communicator comm = new Communicator("root", Optional.empty(), Optional.of(SSHD.clientKey()), SSHD.port(),
-                Duration.ofSeconds(10), false);
-        session = access.connect("127.0.0.1", SSHD.port(), comm, TemporaryKey.NONE, List::of, t.ctx);
+        session = SSHD.connectAsRoot(t);
     }
 
     @AfterEach
