@@ -147,40 +147,43 @@ public final class HttpFileServer implements AutoCloseable {
         executor.shutdownNow();
     }
 
+    /**
+     * Answers one request. It is recorded before the body is sent, so a client that has its answer always
+     * finds its request in {@link #requests()}.
+     */
     private void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath(); // decoded: %2e%2e arrives as ..
-        int status;
-        long bytes = 0;
         try (exchange) {
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                status = 405;
+                record(new Request(method, path, 405, 0));
                 exchange.getResponseHeaders().add("Allow", "GET, HEAD");
-                exchange.sendResponseHeaders(status, -1);
-            } else {
-                Resolved r = resolve(path);
-                status = r.status;
-                if (status != 200) {
-                    byte[] body = (status + " " + r.reason + "\n").getBytes(StandardCharsets.UTF_8);
-                    exchange.sendResponseHeaders(status, method.equals("HEAD") ? -1 : body.length);
-                    if (!method.equals("HEAD")) {
-                        exchange.getResponseBody().write(body);
-                    }
-                } else {
-                    bytes = r.length();
-                    exchange.getResponseHeaders().add("Content-Type", contentType(path));
-                    exchange.sendResponseHeaders(200, method.equals("HEAD") ? -1 : (bytes == 0 ? -1 : bytes));
-                    if (!method.equals("HEAD")) {
-                        try (OutputStream out = exchange.getResponseBody(); InputStream in = r.open()) {
-                            in.transferTo(out);
-                        }
-                    }
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            Resolved r = resolve(path);
+            boolean head = method.equals("HEAD");
+            if (r.status != 200) {
+                record(new Request(method, path, r.status, 0));
+                byte[] body = (r.status + " " + r.reason + "\n").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(r.status, head ? -1 : body.length);
+                if (!head) {
+                    exchange.getResponseBody().write(body);
+                }
+                return;
+            }
+            long bytes = r.length();
+            record(new Request(method, path, 200, bytes));
+            exchange.getResponseHeaders().add("Content-Type", contentType(path));
+            exchange.sendResponseHeaders(200, head ? -1 : (bytes == 0 ? -1 : bytes));
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody(); InputStream in = r.open()) {
+                    in.transferTo(out);
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            status = 500;
+            log.accept("HTTP " + method + " " + path + " failed: " + e.getMessage());
         }
-        record(new Request(method, path, status, bytes));
     }
 
     private void record(Request r) {

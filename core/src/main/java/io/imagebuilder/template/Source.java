@@ -23,7 +23,7 @@ public sealed interface Source {
     }
 
     /** An installer ISO (local path or URL), attached as CD-ROM to a new empty disk. */
-    record Iso(String url, Optional<String> checksum, Boot boot) implements Source {}
+    record Iso(String url, Optional<Checksum> checksum, Boot boot) implements Source {}
 
     /**
      * Direct kernel boot (for example the Debian netboot installer). The disk is new and empty unless
@@ -33,11 +33,10 @@ public sealed interface Source {
             implements Source {}
 
     /**
-     * An existing disk image, a local path or an http(s) URL, checked against {@code checksum}
-     * ({@code sha256:HEX} or Packer's forms). With {@code overlay} the VM runs on a qcow2 overlay backed by it
+     * An existing disk image, a local path or an http(s) URL, checked against {@code checksum}. With {@code overlay} the VM runs on a qcow2 overlay backed by it
      * (Packer's {@code use_backing_file}); otherwise on a full copy.
      */
-    record DiskImage(String location, Optional<String> checksum, boolean overlay, Boot boot) implements Source {}
+    record DiskImage(String location, Optional<Checksum> checksum, boolean overlay, Boot boot) implements Source {}
 
     /** The built disk of the template this one extends: the child runs on an overlay of it. */
     record Parent(String name) implements Source {}

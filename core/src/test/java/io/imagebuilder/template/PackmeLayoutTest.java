@@ -37,6 +37,8 @@ class PackmeLayoutTest {
         Trees.write(root, "config.yml", config);
         Trees.write(root, "templates/only/manifest.yml", manifest);
         Trees.write(root, "templates/only/images/base.qcow2", "qcow2");
+        Trees.write(root, "templates/only/images/base.qcow2.sha256",
+                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef  base.qcow2\n");
         return root;
     }
 
@@ -45,7 +47,8 @@ class PackmeLayoutTest {
         TemplateChain chain = Trees.loader().load(packme("templates:\n  only: {}\n", BUILDER));
         ImageTemplate t = chain.target();
         assertEquals(new Source.DiskImage(root.resolve("templates/only/images/base.qcow2").toString(),
-                Optional.of("file:images/base.qcow2.sha256"), true, Source.Boot.none()), t.source());
+                Optional.of(new Checksum.SumsFile(root.resolve("templates/only/images/base.qcow2.sha256").toString())),
+                true, Source.Boot.none()), t.source());
         assertEquals(false, t.output().compact(), "skip_compaction: true");
         assertEquals("visa", t.communicator().username(), "{{ user `x` }} from the packer variables");
         assertEquals(List.of(new TemplateWarning(Location.of(root.resolve("templates/only/manifest.yml"), 12),

@@ -67,6 +67,14 @@ class TemplateErrorsTest {
     }
 
     @Test
+    void badChecksumsAreErrorsAtTheirLines() {
+        TemplateException e = fails("source:\n  iso:\n    url: https://example.org/d.iso\n    checksum: sha256:12ab\n");
+        assertProblem(e, at(4), "'12ab' is not a sha256 checksum (64 hex digits)");
+        e = fails("source:\n  iso:\n    url: https://example.org/d.iso\n    checksum: file:SHA256SUMS\n");
+        assertProblem(e, at(4), "checksum file not found: " + dir.resolve("img/SHA256SUMS"));
+    }
+
+    @Test
     void unknownProvisionerTypeIsAnError() {
         TemplateException e = fails(DISK + "provisioners:\n  - shell: {inline: [true]}\n  - ansible:\n"
                 + "      playbook: site.yml\n");

@@ -29,8 +29,8 @@ class VisaTreesTest {
         ImageTemplate base = packme.stages().get(0);
         Source.Iso iso = assertInstanceOf(Source.Iso.class, base.source());
         assertTrue(iso.url().endsWith("debian-12.8.0-amd64-netinst.iso"));
-        assertEquals(Optional.of("sha256:04396d12b0f377958a070c38a923c227832fa3b3e18ddc013936ecf492e9fbb3"),
-                iso.checksum());
+        assertEquals(Optional.of(new Checksum.Digest("sha256",
+                "04396d12b0f377958a070c38a923c227832fa3b3e18ddc013936ecf492e9fbb3")), iso.checksum());
         assertEquals("<esc><wait>auto url=http://{{ .HTTPIP }}:{{ .HTTPPort }}/preseed.cfg "
                 + "hostname=visa-system domain=local <enter>", iso.boot().command());
         assertEquals(Duration.ofSeconds(5), iso.boot().bootWait());

@@ -1,5 +1,7 @@
 package io.imagebuilder.internal.build;
 
+import io.imagebuilder.template.Checksum;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -7,10 +9,17 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** File digests, and checks of Packer-style checksums ({@code sha256:HEX}, {@code md5:HEX}, {@code none}). */
+/** File digests, and checks of a source file against the template's {@link Checksum}. */
 final class Checksums {
+
+    /** {@code HEX  name}, {@code HEX *name} (sha256sum) or {@code SHA256 (name) = HEX} (BSD). */
+    private static final Pattern GNU_LINE = Pattern.compile("([0-9a-fA-F]{32,128})\\s+\\*?(?:\\./)?(\\S.*)");
+    private static final Pattern BSD_LINE = Pattern.compile("[A-Za-z0-9-]+\\s*\\((?:\\./)?(.+)\\)\\s*=\\s*"
+            + "([0-9a-fA-F]{32,128})");
 
     private Checksums() {
     }
@@ -35,38 +44,38 @@ final class Checksums {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    /** Checks {@code file} against a checksum as templates write it; throws naming both values on mismatch. */
-    static void verify(Path file, String checksum) throws IOException {
-        String spec = checksum.trim();
-        if (spec.isEmpty() || spec.equalsIgnoreCase("none")) {
-            return;
+    /** Checks {@code file} against {@code expected}; throws naming both values on a mismatch. */
+    static void verify(Path file, Checksum.Digest expected) throws IOException {
+        String actual = digest(file, expected.jdkAlgorithm());
+        if (!actual.equals(expected.hex())) {
+            throw new IOException(file + ": " + expected.algorithm() + " checksum mismatch: expected "
+                    + expected.hex() + ", got " + actual);
         }
-        String type;
-        String expected;
-        int colon = spec.indexOf(':');
-        if (colon > 0) {
-            type = spec.substring(0, colon).toLowerCase(Locale.ROOT);
-            expected = spec.substring(colon + 1).toLowerCase(Locale.ROOT);
-        } else { // bare hex: guess the type by its length, as Packer does
-            expected = spec.toLowerCase(Locale.ROOT);
-            type = switch (expected.length()) {
-                case 32 -> "md5";
-                case 40 -> "sha1";
-                case 64 -> "sha256";
-                case 128 -> "sha512";
-                default -> throw new IOException("cannot tell the checksum type of '" + spec + "'");
-            };
+    }
+
+    /**
+     * The digest a checksum list gives for {@code fileName} (matched on the last path element, as Packer
+     * does); empty when the list has no line for it.
+     */
+    static Optional<Checksum.Digest> fromList(String list, String fileName) {
+        for (String line : list.split("\r?\n")) {
+            String name;
+            String hex;
+            Matcher gnu = GNU_LINE.matcher(line.trim());
+            Matcher bsd = BSD_LINE.matcher(line.trim());
+            if (gnu.matches()) {
+                hex = gnu.group(1);
+                name = gnu.group(2).trim();
+            } else if (bsd.matches()) {
+                name = bsd.group(1).trim();
+                hex = bsd.group(2);
+            } else {
+                continue;
+            }
+            if (name.equals(fileName) || name.endsWith("/" + fileName)) {
+                return Optional.of(Checksum.ofBareHex(hex));
+            }
         }
-        String algorithm = switch (type) {
-            case "md5" -> "MD5";
-            case "sha1" -> "SHA-1";
-            case "sha256" -> "SHA-256";
-            case "sha512" -> "SHA-512";
-            default -> throw new IOException("unsupported checksum type '" + type + "' (md5, sha1, sha256, sha512)");
-        };
-        String actual = digest(file, algorithm);
-        if (!actual.equals(expected)) {
-            throw new IOException(file + ": " + type + " checksum mismatch: expected " + expected + ", got " + actual);
-        }
+        return Optional.empty();
     }
 }

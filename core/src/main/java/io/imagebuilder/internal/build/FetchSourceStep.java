@@ -2,6 +2,7 @@ package io.imagebuilder.internal.build;
 
 import io.imagebuilder.pipeline.Step;
 import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.template.Checksum;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,10 +27,10 @@ import java.util.Optional;
 final class FetchSourceStep implements Step {
 
     private final String location;
-    private final Optional<String> checksum;
+    private final Optional<Checksum> checksum;
     private final Path cacheDir;
 
-    FetchSourceStep(String location, Optional<String> checksum, Path cacheDir) {
+    FetchSourceStep(String location, Optional<Checksum> checksum, Path cacheDir) {
         this.location = location;
         this.checksum = checksum;
         this.cacheDir = cacheDir;
@@ -42,9 +43,14 @@ final class FetchSourceStep implements Step {
 
     @Override
     public void run(StepContext ctx) throws Exception {
+        Optional<Checksum.Digest> expected = checksum.isEmpty() ? Optional.empty() : Optional.of(expected(ctx));
         Path file;
-        if (location.startsWith("http://") || location.startsWith("https://")) {
+        if (isUrl(location)) {
             file = cacheDir.resolve("downloads").resolve(cacheName(location));
+            if (Files.exists(file) && expected.isPresent() && !matches(file, expected.get())) {
+                ctx.info("cached " + file + " does not match " + expected.get() + ": downloading it again");
+                Files.delete(file);
+            }
             if (Files.exists(file)) {
                 ctx.info("using cached " + file + " for " + location);
             } else {
@@ -56,11 +62,44 @@ final class FetchSourceStep implements Step {
                 throw new IOException("source file " + file + " does not exist");
             }
         }
-        if (checksum.isPresent()) {
-            ctx.info("checking " + file.getFileName() + " against " + checksum.get());
-            Checksums.verify(file, checksum.get());
+        if (expected.isPresent()) {
+            ctx.info("checking " + file.getFileName() + " against " + expected.get());
+            Checksums.verify(file, expected.get());
         }
         ctx.put(BuildKeys.SOURCE_FILE, file);
+    }
+
+    /** The digest to check against; a checksum list is read (or downloaded) and its line for the source used. */
+    private Checksum.Digest expected(StepContext ctx) throws Exception {
+        if (checksum.get() instanceof Checksum.Digest d) {
+            return d;
+        }
+        String list = ((Checksum.SumsFile) checksum.get()).location();
+        String text;
+        if (isUrl(list)) {
+            ctx.info("reading checksums from " + list);
+            HttpResponse<String> response = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                    .build().send(HttpRequest.newBuilder(URI.create(list)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("download of checksum list " + list + " failed: HTTP "
+                        + response.statusCode());
+            }
+            text = response.body();
+        } else {
+            text = Files.readString(Path.of(list));
+        }
+        String name = location.substring(location.lastIndexOf('/') + 1);
+        return Checksums.fromList(text, name).orElseThrow(() -> new IOException(
+                "checksum list " + list + " has no line for " + name));
+    }
+
+    private static boolean matches(Path file, Checksum.Digest expected) throws IOException {
+        return Checksums.digest(file, expected.jdkAlgorithm()).equals(expected.hex());
+    }
+
+    private static boolean isUrl(String s) {
+        return s.startsWith("http://") || s.startsWith("https://");
     }
 
     private static void download(String url, Path target, StepContext ctx) throws Exception {

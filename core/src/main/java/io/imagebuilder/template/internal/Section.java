@@ -158,11 +158,16 @@ final class Section {
 
     Path path(YNode n, String key, String kind) {
         Rendered r = ctx.text(n, key);
+        return resolve(n, r.text(), kind, r.ok());
+    }
+
+    /** {@code text} as a path relative to the file that wrote {@code n}; reports it when it does not exist. */
+    Path resolve(YNode n, String text, String kind, boolean check) {
         // relative to the file that wrote it: an inherited value keeps its parent's folder
         Path file = n.location().file();
         Path base = file != null && file.getParent() != null ? file.getParent() : ctx.baseDir();
-        Path p = base.resolve(r.text()).toAbsolutePath().normalize();
-        if (r.ok() && !Files.exists(p)) {
+        Path p = base.resolve(text).toAbsolutePath().normalize();
+        if (check && !Files.exists(p)) {
             ctx.problems().error(n.location(), kind + " not found: " + p);
         }
         return p;

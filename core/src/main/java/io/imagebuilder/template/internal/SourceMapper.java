@@ -1,5 +1,6 @@
 package io.imagebuilder.template.internal;
 
+import io.imagebuilder.template.Checksum;
 import io.imagebuilder.template.Source;
 import io.imagebuilder.template.Source.Boot;
 import io.imagebuilder.template.internal.YNode.YSeq;
@@ -53,7 +54,7 @@ final class SourceMapper {
     }
 
     private static Source.Iso iso(Section s, Boot boot) {
-        return new Source.Iso(location(s, "url", "ISO"), s.string("checksum"), boot);
+        return new Source.Iso(location(s, "url", "ISO"), checksum(s), boot);
     }
 
     private static Source.Kernel kernel(Section s, Boot boot) {
@@ -68,7 +69,7 @@ final class SourceMapper {
     }
 
     private static Source.DiskImage disk(Section s, Boot boot) {
-        return new Source.DiskImage(location(s, "image", "disk image"), s.string("checksum"),
+        return new Source.DiskImage(location(s, "image", "disk image"), checksum(s),
                 s.parsed("overlay", false, Values::bool), boot);
     }
 
@@ -76,6 +77,16 @@ final class SourceMapper {
         required(s, "suite");
         return new Source.Bootstrap(s.string("suite", ""), s.string("mirror", DEFAULT_MIRROR), s.string("proxy"),
                 s.strings("packages"));
+    }
+
+    /** Packer's checksum forms, checked now; a local {@code file:} list is made absolute and must exist. */
+    private static Optional<Checksum> checksum(Section s) {
+        Optional<Checksum> parsed = s.parsed("checksum", Optional.empty(), Checksum::parse);
+        if (parsed.orElse(null) instanceof Checksum.SumsFile sums && !Values.isUrl(sums.location())) {
+            Path list = s.resolve(s.node("checksum"), sums.location(), "checksum file", true);
+            return Optional.of(new Checksum.SumsFile(list.toString()));
+        }
+        return parsed;
     }
 
     /** A URL stays as written; a local file is made absolute and must exist. */
