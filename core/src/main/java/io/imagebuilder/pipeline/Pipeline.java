@@ -65,9 +65,11 @@ public final class Pipeline {
         return timings;
     }
 
-    private static void cleanup(Deque<Step> ran, StepContext ctx, Throwable failure) {
-        // A cancelled build must still clean up: clear the interrupt so blocking calls in cleanups work.
+    private static void cleanup(Deque<Step> ran, StepContext build, Throwable failure) {
+        // A cancelled build must still clean up: clear the interrupt so blocking calls in cleanups work, and
+        // give the cleanups a cancel flag of their own so a check() or sleep() in them does not throw.
         boolean interrupted = Thread.interrupted();
+        StepContext ctx = build.withCancellation(new Cancellation());
         try {
             while (!ran.isEmpty()) {
                 Step step = ran.pop();

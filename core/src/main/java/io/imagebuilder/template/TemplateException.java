@@ -9,10 +9,17 @@ import java.util.List;
 public class TemplateException extends RuntimeException {
 
     private final List<Problem> problems;
+    private final List<String> undefinedVariables;
 
     public TemplateException(List<Problem> problems) {
-        super(render(problems));
+        this(problems, List.of());
+    }
+
+    /** {@code undefinedVariables}: the distinct names still to define, summed up at the end of the message. */
+    public TemplateException(List<Problem> problems, List<String> undefinedVariables) {
+        super(render(problems, undefinedVariables));
         this.problems = List.copyOf(problems);
+        this.undefinedVariables = List.copyOf(undefinedVariables);
     }
 
     public TemplateException(Location where, String message) {
@@ -23,6 +30,11 @@ public class TemplateException extends RuntimeException {
         return problems;
     }
 
+    /** Every variable that has no value, each once, in the order of first use. */
+    public List<String> undefinedVariables() {
+        return undefinedVariables;
+    }
+
     /** One problem found in a template. */
     public record Problem(Location location, String message) {
         @Override
@@ -31,13 +43,18 @@ public class TemplateException extends RuntimeException {
         }
     }
 
-    private static String render(List<Problem> problems) {
+    private static String render(List<Problem> problems, List<String> undefined) {
+        StringBuilder sb = new StringBuilder();
         if (problems.size() == 1) {
-            return problems.get(0).toString();
+            sb.append(problems.get(0));
+        } else {
+            sb.append(problems.size()).append(" problems in the template:");
+            for (Problem p : problems) {
+                sb.append("\n  ").append(p);
+            }
         }
-        StringBuilder sb = new StringBuilder(problems.size() + " problems in the template:");
-        for (Problem p : problems) {
-            sb.append("\n  ").append(p);
+        if (!undefined.isEmpty()) {
+            sb.append("\nvariables to define: ").append(String.join(", ", undefined));
         }
         return sb.toString();
     }

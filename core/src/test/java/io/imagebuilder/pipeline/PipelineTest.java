@@ -85,7 +85,10 @@ class PipelineTest {
         Step slow = new Step() {
             public String name() { return "wait-for-ssh"; }
             public void run(StepContext c) { running.countDown(); c.cancellation().sleep(Duration.ofMinutes(5)); }
-            public void cleanup(StepContext c) { trace.add("cleanup wait-for-ssh"); }
+            public void cleanup(StepContext c) {
+                c.cancellation().sleep(Duration.ofMillis(10)); // a cleanup may wait, e.g. for a VM to stop
+                trace.add("cleanup wait-for-ssh");
+            }
         };
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread t = new Thread(() -> {

@@ -146,6 +146,7 @@ class TemplateErrorsTest {
             assertProblem(e, lineOf(manifest, "ssh_password:"), "root_password");
         }
         assertEquals(5, e.problems().size(), e.getMessage());
+        assertEquals(List.of("root_password"), e.undefinedVariables(), "each name once, however often it is used");
         assertTrue(e.getMessage().startsWith("5 problems in the template:"), e.getMessage());
     }
 
@@ -157,6 +158,8 @@ class TemplateErrorsTest {
         assertProblem(e, at(4), "undefined variable 'second'");
         assertProblem(e, at(8), "undefined variable 'third'");
         assertEquals(3, e.problems().size(), e.getMessage());
+        assertEquals(List.of("first", "second", "third"), e.undefinedVariables());
+        assertTrue(e.getMessage().endsWith("\nvariables to define: first, second, third"), e.getMessage());
     }
 
     @Test

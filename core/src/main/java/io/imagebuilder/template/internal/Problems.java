@@ -14,13 +14,21 @@ public final class Problems {
 
     private final Set<TemplateException.Problem> errors = new LinkedHashSet<>();
     private final Set<TemplateWarning> warnings = new LinkedHashSet<>();
+    private final Set<String> undefined = new LinkedHashSet<>();
 
     public void error(Location at, String message) {
         errors.add(new TemplateException.Problem(at, message));
     }
 
+    /** A use of a variable nobody defined: an error at the use, and the name in the summary. */
+    public void undefined(Location at, String name, String message) {
+        error(at, message);
+        undefined.add(name);
+    }
+
     public void add(TemplateException e) {
         errors.addAll(e.problems());
+        undefined.addAll(e.undefinedVariables());
     }
 
     public void warn(Location at, String message) {
@@ -41,7 +49,7 @@ public final class Problems {
 
     public void throwIfAny() {
         if (!errors.isEmpty()) {
-            throw new TemplateException(new ArrayList<>(errors));
+            throw new TemplateException(new ArrayList<>(errors), new ArrayList<>(undefined));
         }
     }
 }

@@ -149,7 +149,7 @@ public final class Renderer {
         if (fallback != null) {
             return fallback;
         }
-        problems.error(here, undefined(name));
+        problems.undefined(here, name, undefined(name));
         return original;
     }
 
