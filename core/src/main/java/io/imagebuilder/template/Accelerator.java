@@ -6,9 +6,10 @@ public enum Accelerator {
 
     public static Accelerator parse(String s) {
         return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "", "auto", "none" -> AUTO; // Packer's "none" means "let QEMU choose"
+            case "", "auto" -> AUTO;
             case "kvm" -> KVM;
-            case "tcg" -> TCG;
+            // Packer's "none" passes no accel option, so QEMU uses its own default: TCG
+            case "tcg", "none" -> TCG;
             default -> throw new IllegalArgumentException("unknown accelerator '" + s + "' (auto, kvm or tcg)");
         };
     }

@@ -1,5 +1,6 @@
 package io.imagebuilder.template.internal;
 
+import io.imagebuilder.template.Accelerator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,6 +31,15 @@ class ValuesTest {
         assertEquals(Duration.ofMillis(1500), Values.duration("1.5s"));
         assertThrows(IllegalArgumentException.class, () -> Values.duration("10 minutes"));
         assertThrows(IllegalArgumentException.class, () -> Values.duration("5m later"));
+    }
+
+    @Test
+    void acceleratorsAsPackerWritesThem() {
+        assertEquals(Accelerator.AUTO, Accelerator.parse(""));
+        assertEquals(Accelerator.KVM, Accelerator.parse("KVM"));
+        assertEquals(Accelerator.TCG, Accelerator.parse("none"),
+                "Packer's none leaves QEMU on its default, TCG");
+        assertThrows(IllegalArgumentException.class, () -> Accelerator.parse("hvf"));
     }
 
     @Test
