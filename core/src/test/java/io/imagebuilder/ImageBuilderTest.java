@@ -43,7 +43,7 @@ class ImageBuilderTest {
         Path base = Files.writeString(dir.resolve("base.qcow2"), "base");
         return ImageTemplate.builder("demo")
                 .source(new Source.DiskImage(base.toString(), Optional.empty(), true,
-                        new Source.Boot("root<enter>{{ .HTTPIP }}:{{ .HTTPPort }}", Duration.ZERO,
+                        new Source.Boot("root<enter>{{ .Name }}@{{ .HTTPIP }}:{{ .HTTPPort }}", Duration.ZERO,
                                 Duration.ofMillis(1))))
                 .communicator(new Communicator("root", Optional.of(Secret.of("s3cret-pw")), Optional.empty(), 22,
                         Duration.ofMinutes(1), false))
@@ -62,13 +62,13 @@ class ImageBuilderTest {
     @Test
     void buildRunsTheStepsInOrderAndWritesTheImageWithItsChecksum() throws Exception {
         BuildResult result = builder(template()).build();
-        assertEquals(List.of("disk OVERLAY base.qcow2", "start imagebuilder-demo", "type root<enter>10.0.2.2:"
+        assertEquals(List.of("disk OVERLAY base.qcow2", "start imagebuilder-demo", "type root<enter>demo@10.0.2.2:"
                         + services.calls.get(2).replaceAll(".*:", ""), "connect root", "provision shell[1]",
                 "provision shell[2]", services.calls.get(6), "run poweroff", "wait-off", "convert NONE",
                 "disconnect", "destroy imagebuilder-demo"), services.calls);
         assertTrue(services.calls.get(6).contains("/var/lib/cloud/instances") && services.calls.get(6).contains("machine-id"),
                 "the last image is sealed: " + services.calls.get(6));
-        assertTrue(services.calls.get(2).matches("type root<enter>10\\.0\\.2\\.2:\\d{4}"), services.calls.get(2));
+        assertTrue(services.calls.get(2).matches("type root<enter>demo@10\\.0\\.2\\.2:\\d{4}"), services.calls.get(2));
         Path image = dir.resolve("out/demo.qcow2");
         assertEquals(image.toAbsolutePath(), result.image());
         assertEquals("disk of demo", Files.readString(image));

@@ -8,11 +8,11 @@ import io.imagebuilder.template.Source;
 final class BootCommandStep implements Step {
 
     private final Source.Boot boot;
-    private final String vmName;
+    private final String imageName;
 
-    BootCommandStep(Source.Boot boot, String vmName) {
+    BootCommandStep(Source.Boot boot, String imageName) {
         this.boot = boot;
-        this.vmName = vmName;
+        this.imageName = imageName;
     }
 
     @Override
@@ -25,7 +25,7 @@ final class BootCommandStep implements Step {
         ctx.info("waiting " + boot.bootWait().toSeconds() + " s before typing the boot command");
         ctx.cancellation().sleep(boot.bootWait());
         String command = BuildValues.substitute(boot.command(),
-                HttpServerStep.values(ctx, ctx.get(BuildKeys.HTTP_SERVER).orElse(null), vmName));
+                HttpServerStep.values(ctx, ctx.get(BuildKeys.HTTP_SERVER).orElse(null), imageName));
         ctx.require(BuildKeys.MACHINE).typeBootCommand(command, boot.keyInterval(), ctx);
     }
 }

@@ -16,11 +16,9 @@ import java.util.Map;
 final class HttpServerStep implements Step {
 
     private final ImageTemplate template;
-    private final String vmName;
 
-    HttpServerStep(ImageTemplate template, String vmName) {
+    HttpServerStep(ImageTemplate template) {
         this.template = template;
-        this.vmName = vmName;
     }
 
     @Override
@@ -33,19 +31,22 @@ final class HttpServerStep implements Step {
         HttpFileServer server = HttpFileServer.startOnLoopback(template.httpDirectory().orElse(null), Map.of(),
                 line -> ctx.log(BuildEvent.Level.DEBUG, line));
         ctx.put(BuildKeys.HTTP_SERVER, server);
-        Map<String, String> values = values(ctx, server, vmName);
+        Map<String, String> values = values(ctx, server, template.name());
         template.httpContent().forEach((path, content) ->
                 server.serve(path, BuildValues.substitute(content, values).getBytes(StandardCharsets.UTF_8)));
         ctx.info("serving http files at http://" + BuildValues.GUEST_VIEW_OF_HOST + ":" + server.port()
                 + "/ (guest view of 127.0.0.1:" + server.port() + ")");
     }
 
-    /** The build-time values a boot command or an HTTP file may use. */
-    static Map<String, String> values(StepContext ctx, HttpFileServer server, String vmName) {
+    /**
+     * The build-time values a boot command or an HTTP file may use. {@code .Name} is the image's name, as
+     * Packer's is its vm_name (a hostname in many preseeds), not the libvirt domain's unique name.
+     */
+    static Map<String, String> values(StepContext ctx, HttpFileServer server, String imageName) {
         String publicKey = ctx.get(BuildKeys.SSH_KEY).map(k -> k.publicKeyLine()).orElse("");
         return Map.of("HTTPIP", BuildValues.GUEST_VIEW_OF_HOST,
                 "HTTPPort", server == null ? "" : String.valueOf(server.port()),
-                "Name", vmName,
+                "Name", imageName,
                 "SSHPublicKey", publicKey);
     }
 

@@ -65,7 +65,7 @@ public final class StagePlanner {
             }
             kernel = ctx -> Optional.of(new MachineSpec.KernelBoot(k.kernel(), k.initrd(),
                     BuildValues.substitute(k.commandLine(),
-                            HttpServerStep.values(ctx, ctx.get(BuildKeys.HTTP_SERVER).orElse(null), vmName))));
+                            HttpServerStep.values(ctx, ctx.get(BuildKeys.HTTP_SERVER).orElse(null), t.name()))));
         } else if (src instanceof Source.Parent p) {
             Path parentDisk = parentImage.orElseThrow(() -> new IllegalStateException(
                     "'" + t.name() + "' extends '" + p.name() + "' but no parent image was given"));
@@ -82,7 +82,7 @@ public final class StagePlanner {
             steps.add(new TemporaryKeyStep(guest));
         }
         if (t.httpDirectory().isPresent() || !t.httpContent().isEmpty()) {
-            steps.add(new HttpServerStep(t, vmName));
+            steps.add(new HttpServerStep(t));
         }
         if (bootstrap) {
             steps.add(new BootstrapDiskStep((Source.Bootstrap) src, machine.diskSizeMb(), settings.cacheDir()));
@@ -97,7 +97,7 @@ public final class StagePlanner {
         if (installs || needsSsh) {
             steps.add(new StartVmStep(driver, vmName, machine, cdrom, kernel, t.communicator().port()));
             if (src.boot().hasCommand()) {
-                steps.add(new BootCommandStep(src.boot(), vmName));
+                steps.add(new BootCommandStep(src.boot(), t.name()));
             }
             if (needsSsh) {
                 steps.add(new ConnectStep(guest, t.communicator()));
