@@ -252,7 +252,7 @@ public final class ImageBuilder {
         });
         StagePlanner planner = new StagePlanner(settings, d.orElse(null), g.orElse(null), p.orElse(null));
         try {
-            return new ChainBuild(settings, planner, provisionerKinds(), listener, cancellation, masker)
+            return new ChainBuild(settings, planner, ProvisionerKind.onClassPath(), listener, cancellation, masker)
                     .run(chain.stages());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -279,12 +279,6 @@ public final class ImageBuilder {
 
     private Optional<ImagePublisher> publisher() {
         return publisher.or(() -> ServiceLoader.load(ImagePublisher.class).findFirst());
-    }
-
-    private static Map<String, ProvisionerKind> provisionerKinds() {
-        Map<String, ProvisionerKind> kinds = new HashMap<>();
-        ServiceLoader.load(ProvisionerKind.class).forEach(k -> kinds.put(k.type(), k));
-        return kinds;
     }
 
     static Path defaultCacheDir() {

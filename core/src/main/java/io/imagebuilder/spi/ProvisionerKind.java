@@ -6,6 +6,9 @@ import io.imagebuilder.template.TemplateException;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
 
 /**
  * A provisioner type beyond shell and file (the VISA set: guacd, xrdp, visa-pam, jupyterlab, ...), found with
@@ -27,4 +30,13 @@ public interface ProvisionerKind {
 
     /** Runs it in the guest; fails with the provisioner's name, exit code and output tail. */
     void run(ProvisionerSpec.Custom spec, GuestSession guest, StepContext ctx) throws Exception;
+
+    /** The kinds on the class path by type; where two claim one type, the first found wins. */
+    static Map<String, ProvisionerKind> onClassPath() {
+        Map<String, ProvisionerKind> kinds = new TreeMap<>();
+        for (ProvisionerKind k : ServiceLoader.load(ProvisionerKind.class)) {
+            kinds.putIfAbsent(k.type(), k);
+        }
+        return kinds;
+    }
 }

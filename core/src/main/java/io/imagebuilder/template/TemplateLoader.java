@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
 
 /**
  * Loads a template, in our layout (a folder with {@code image.yml}) or packme's (a root with {@code config.yml}),
@@ -98,15 +96,6 @@ public final class TemplateLoader {
     }
 
     private Assembler assembler() {
-        return new Assembler(explicit, environment, variableFiles, provisionerKinds());
-    }
-
-    /** Provisioner types beyond shell and file, found on the class path as the build will find them. */
-    private static Map<String, ProvisionerKind> provisionerKinds() {
-        Map<String, ProvisionerKind> kinds = new TreeMap<>();
-        for (ProvisionerKind k : ServiceLoader.load(ProvisionerKind.class)) {
-            kinds.putIfAbsent(k.type(), k);
-        }
-        return kinds;
+        return new Assembler(explicit, environment, variableFiles, ProvisionerKind.onClassPath());
     }
 }

@@ -22,23 +22,25 @@ public final class Preflight {
     public static void check(List<ImageTemplate> stages, BuildSettings settings, boolean haveDriver,
                              boolean haveGuestAccess, boolean havePublisher) {
         List<TemplateException.Problem> problems = new ArrayList<>();
-        for (ImageTemplate t : stages) {
+        for (int i = 0; i < stages.size(); i++) {
+            ImageTemplate t = stages.get(i);
             Location at = t.location();
             if (!haveDriver) {
                 problems.add(new TemplateException.Problem(at, "no VM driver: add imagebuilder-qemu-driver to the"
                         + " class path"));
             }
-            boolean needsSsh = !t.provisioners().isEmpty() || t.shutdown().command().isPresent()
-                    || t.communicator().temporaryKey();
-            if (needsSsh && !haveGuestAccess) {
-                problems.add(new TemplateException.Problem(at, "'" + t.name() + "' provisions over SSH: add"
+            if (StagePlanner.needsSsh(t, i == stages.size() - 1) && !haveGuestAccess) {
+                problems.add(new TemplateException.Problem(at, "'" + t.name() + "' logs in over SSH: add"
                         + " imagebuilder-provisioners to the class path"));
             }
-            Source src = t.source();
-            if (src instanceof Source.Bootstrap && !haveGuestAccess) {
-                problems.add(new TemplateException.Problem(at, "'" + t.name() + "': the bootstrap source logs in"
-                        + " with the build's key: add imagebuilder-provisioners to the class path"));
+            // a template built in Java skipped the loader's checks of the files it names
+            for (Path file : StageDigest.localFiles(t, List.of())) {
+                if (!Files.exists(file)) {
+                    problems.add(new TemplateException.Problem(at, "'" + t.name() + "' names " + file
+                            + ", which does not exist"));
+                }
             }
+            Source src = t.source();
             if (src instanceof Source.Iso iso) {
                 requireLocal(iso.url(), at, "ISO", problems);
             }

@@ -91,8 +91,7 @@ public final class StagePlanner {
         }
         // the last image must not let the build key in (see SealImageStep); a disk only converted (no
         // installer, nothing to provision, no key to remove) needs no VM at all
-        boolean revokeKey = last && (onParent || t.communicator().temporaryKey() || bootstrap);
-        boolean needsSsh = !t.provisioners().isEmpty() || t.shutdown().command().isPresent() || revokeKey;
+        boolean needsSsh = needsSsh(t, last);
         boolean installs = src instanceof Source.Iso || src instanceof Source.Kernel || src.boot().hasCommand();
         if (installs || needsSsh) {
             steps.add(new StartVmStep(driver, vmName, machine, cdrom, kernel, t.communicator().port()));
@@ -111,11 +110,22 @@ public final class StagePlanner {
             steps.add(new ShutdownStep(t.shutdown()));
         }
         steps.add(new ConvertStep(driver, t.output(), outputImage(settings, t)));
-        if (!last && (onParent || t.communicator().temporaryKey() || bootstrap)) {
+        if (!last && usesBuildKey(t)) {
             steps.add(BuildKeyFiles.keep(outputImage(settings, t)));
         }
         publishStep(t).ifPresent(steps::add);
         return steps;
+    }
+
+    /** Whether the stage's disk lets the build key in: bootstrap and temporary_key put it there, a child inherits it. */
+    static boolean usesBuildKey(ImageTemplate t) {
+        return t.source() instanceof Source.Parent || t.source() instanceof Source.Bootstrap
+                || t.communicator().temporaryKey();
+    }
+
+    /** Whether the stage logs in over SSH: to provision, to run the shutdown command, or to seal the last image. */
+    static boolean needsSsh(ImageTemplate t, boolean last) {
+        return !t.provisioners().isEmpty() || t.shutdown().command().isPresent() || (last && usesBuildKey(t));
     }
 
     /** The publish step, when the template publishes and credentials were given. */
