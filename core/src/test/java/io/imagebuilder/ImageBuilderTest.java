@@ -167,6 +167,14 @@ class ImageBuilderTest {
         TemplateException e = assertThrows(TemplateException.class, () -> builder(t).build());
         assertTrue(e.getMessage().contains("nope.iso does not exist"), e.getMessage());
         assertEquals(List.of(), services.calls);
+
+        Path script = dir.resolve("scripts/missing.sh");
+        ImageTemplate withScript = template().toBuilder().provisioner(new ProvisionerSpec.Shell(Location.UNKNOWN,
+                "shell[3]", List.of(), List.of(script), Map.of(), ProvisionerSpec.Shell.PACKER_EXECUTE_COMMAND, false,
+                ProvisionerSpec.Common.defaults())).build();
+        e = assertThrows(TemplateException.class, () -> builder(withScript).build());
+        assertTrue(e.getMessage().contains("'demo' names " + script + ", which does not exist"), e.getMessage());
+        assertEquals(List.of(), services.calls, "a template built in Java is checked before any VM starts too");
     }
 
     @Test
