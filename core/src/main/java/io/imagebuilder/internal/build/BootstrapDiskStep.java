@@ -96,11 +96,13 @@ final class BootstrapDiskStep implements Step {
         } finally {
             if (p.isAlive()) {
                 // cancelled: stop what the script runs (debootstrap, apt...), so that the script fails and its
-                // exit trap undoes the mounts and loop devices; the script itself only if it hangs
+                // exit trap undoes the mounts and loop devices; the script itself only if it hangs. A second
+                // interrupt must not cut this short, or the disk would be deleted under a running trap.
                 p.descendants().forEach(ProcessHandle::destroy);
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                if (!waitUninterruptibly(p, 60_000)) {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
+                    waitUninterruptibly(p, 10_000);
                 }
             }
             reader.join(5_000);
@@ -112,6 +114,26 @@ final class BootstrapDiskStep implements Step {
             }
             throw new IOException(what + " failed with exit code " + p.exitValue() + ":\n  "
                     + String.join("\n  ", last));
+        }
+    }
+
+    /** Waits for {@code p} to end, up to {@code millis}, through interrupts (kept for the caller); true if it ended. */
+    private static boolean waitUninterruptibly(Process p, long millis) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        try {
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    p.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return !p.isAlive();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
