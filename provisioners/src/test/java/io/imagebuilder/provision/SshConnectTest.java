@@ -143,6 +143,34 @@ class SshConnectTest {
     }
 
     @Test
+    void anSshdBehindAForwardThatHungEarlierAttemptsIsNoticedWithinASecond() throws Exception {
+        TestContext t = new TestContext(tmp);
+        try (StallingForward forward = new StallingForward(SSHD.port())) {
+            Communicator comm = new Communicator("root", Optional.empty(), Optional.of(SSHD.clientKey()),
+                    forward.port(), Duration.ofSeconds(30), false);
+            Thread up = new Thread(() -> {
+                try {
+                    Thread.sleep(2_000); // attempts made meanwhile hang, as under QEMU while the guest boots
+                } catch (InterruptedException e) {
+                    return;
+                }
+                forward.guestUp();
+            });
+            up.start();
+            try (GuestSession s = access.connect("127.0.0.1", forward.port(), comm, TemporaryKey.NONE, List::of,
+                    t.ctx)) {
+                long noticed = System.nanoTime();
+                up.join();
+                assertEquals(0, s.run("true", "t", t.ctx));
+                assertTrue(forward.heldConnections() >= 2, "attempts were made while the guest was down");
+                double after = (noticed - forward.upNanos()) / 1e9;
+                System.out.printf("TIMING sshd answering -> logged in: %.2f s%n", after);
+                assertTrue(after < 1.0, "logged in " + after + " s after sshd could answer");
+            }
+        }
+    }
+
+    @Test
     void hostKeyIsPinnedAcrossReconnects() throws Exception {
         TestContext t = new TestContext(tmp);
         try (GuestSession s = access.connect("127.0.0.1", SSHD.port(), rootWithKey(SSHD.clientKey()),

@@ -30,6 +30,14 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +50,10 @@ final class SshConnector implements AutoCloseable {
     /** Between attempts: short, so a freshly started sshd is noticed within a second. */
     static final Duration POLL = Duration.ofMillis(250);
     static final Duration TCP_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** From TCP connect to sshd's banner; longer means the forward accepted for a guest that is not up yet. */
+    static final Duration BANNER_TIMEOUT = Duration.ofSeconds(3);
+    /** Attempts under way at once; with one every POLL, a hung one is replaced long before it gives up. */
+    static final int MAX_IN_FLIGHT = 16;
     /** Key exchange + login of one attempt; TCG guests need a few seconds for it. */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     /** Packer's ssh_handshake_attempts: logins refused this often in a row end the wait. */
@@ -63,6 +75,8 @@ final class SshConnector implements AutoCloseable {
     private final String authMethod;
     private final SshClient client;
     private final PinnedHostKey pin = new PinnedHostKey();
+    /** Attempts past sshd's banner, in key exchange or login. */
+    private final AtomicInteger handshaking = new AtomicInteger();
 
     SshConnector(String host, int port, Communicator communicator, TemporaryKey temporaryKey) throws IOException {
         this.host = host;
@@ -133,40 +147,97 @@ final class SshConnector implements AutoCloseable {
         return authMethod;
     }
 
-    /** Polls until a session is authenticated; fails fast on refused logins and on a changed host key. */
+    /**
+     * Polls until a session is authenticated; fails fast on refused logins and on a changed host key.
+     * Attempts overlap: a new one starts every {@link #POLL} while earlier ones still wait. Under QEMU user
+     * networking the host side of the port forward accepts at once, even while the guest cannot answer yet,
+     * so one attempt made early in the boot may hang; the attempt that starts just after sshd is up is not
+     * held up behind it, and the build notices sshd within a poll interval plus one login.
+     */
     ClientSession connect(Supplier<List<String>> serialTail, StepContext ctx) throws IOException {
         long deadline = System.nanoTime() + communicator.timeout().toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(MAX_IN_FLIGHT, r -> {
+            Thread t = new Thread(r, "ssh-connect " + where());
+            t.setDaemon(true);
+            return t;
+        });
+        CompletionService<Attempt> finished = new ExecutorCompletionService<>(pool);
+        List<Future<Attempt>> inFlight = new ArrayList<>();
+        ClientSession winner = null;
         int attempts = 0;
         int authFailures = 0;
         String lastError = "no answer";
-        while (true) {
-            ctx.cancellation().check();
-            attempts++;
-            Attempt result = attempt(deadline);
-            if (result.session != null) {
-                pin.confirm();
-                ClientSession s = result.session;
-                LOG.debug("SSH {} up after {} attempt(s), cipher {}", where(), attempts,
-                        s.getNegotiatedKexParameter(KexProposalOption.C2SENC));
-                return s;
+        long nextStart = System.nanoTime();
+        try {
+            while (true) {
+                ctx.cancellation().check();
+                long now = System.nanoTime();
+                // no new attempt while one is past the banner: sshd answered, its login is under way
+                if (inFlight.size() < MAX_IN_FLIGHT && handshaking.get() == 0 && now >= nextStart
+                        && now < deadline) {
+                    inFlight.add(finished.submit(() -> attempt(deadline)));
+                    attempts++;
+                    nextStart = now + POLL.toNanos();
+                }
+                Future<Attempt> done = finished.poll(Math.max(1, nextStart - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+                if (done != null) {
+                    inFlight.remove(done);
+                    Attempt result = done.get();
+                    if (result.session != null) {
+                        pin.confirm();
+                        winner = result.session;
+                        LOG.debug("SSH {} up after {} attempt(s), cipher {}", where(), attempts,
+                                winner.getNegotiatedKexParameter(KexProposalOption.C2SENC));
+                        return winner;
+                    }
+                    pin.forgetUnconfirmed();
+                    String mismatch = pin.mismatch(host + ":" + port);
+                    if (mismatch != null) {
+                        throw new IOException(mismatch);
+                    }
+                    lastError = result.error;
+                    authFailures = result.authFailed ? authFailures + 1 : 0;
+                    if (authFailures >= AUTH_ATTEMPTS) {
+                        throw new IOException("authentication failed for " + where() + " with " + authMethod
+                                + " (" + authFailures + " attempts refused)");
+                    }
+                }
+                if (System.nanoTime() >= deadline && inFlight.isEmpty()) {
+                    // the serial console may echo a preseed or cloud-init secret
+                    throw new IOException(ctx.masker().mask(timeoutMessage(attempts, lastError, serialTail)));
+                }
             }
-            pin.forgetUnconfirmed();
-            String mismatch = pin.mismatch(host + ":" + port);
-            if (mismatch != null) {
-                throw new IOException(mismatch);
-            }
-            lastError = result.error;
-            authFailures = result.authFailed ? authFailures + 1 : 0;
-            if (authFailures >= AUTH_ATTEMPTS) {
-                throw new IOException("authentication failed for " + where() + " with " + authMethod + " ("
-                        + authFailures + " attempts refused)");
-            }
-            if (System.nanoTime() + POLL.toNanos() >= deadline) {
-                // the serial console may echo a preseed or cloud-init secret
-                throw new IOException(ctx.masker().mask(timeoutMessage(attempts, lastError, serialTail)));
-            }
-            ctx.cancellation().sleep(POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted while waiting for SSH");
+        } catch (ExecutionException e) {
+            throw new IOException("SSH attempt failed: " + describe(e.getCause()), e.getCause());
+        } finally {
+            pool.shutdown();
+            closeLosers(inFlight, winner);
         }
+    }
+
+    /** Sessions the attempts still under way open after the wait ended are closed as they arrive. */
+    private static void closeLosers(List<Future<Attempt>> inFlight, ClientSession winner) {
+        if (inFlight.isEmpty()) {
+            return;
+        }
+        Thread closer = new Thread(() -> {
+            for (Future<Attempt> f : inFlight) {
+                try {
+                    Attempt a = f.get();
+                    if (a.session != null && a.session != winner) {
+                        a.session.close(true);
+                    }
+                } catch (InterruptedException | ExecutionException ignored) {
+                    return;
+                }
+            }
+        }, "ssh-connect-closer");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     private record Attempt(ClientSession session, String error, boolean authFailed) {}
@@ -183,28 +254,60 @@ final class SshConnector implements AutoCloseable {
             if (session == null) {
                 return new Attempt(null, describe(cf.getException()), false);
             }
-            for (KeyPair kp : keys) {
-                session.addPublicKeyIdentity(kp);
-            }
-            if (communicator.password().isPresent()) {
-                session.addPasswordIdentity(communicator.password().get().reveal());
-            }
-            long left = Math.max(1, Math.min(HANDSHAKE_TIMEOUT.toNanos(), deadline - System.nanoTime()));
-            AuthFuture auth = session.auth();
-            if (!auth.await(Duration.ofNanos(left)) || !auth.isSuccess()) {
-                String error = auth.isDone() ? describe(auth.getException()) : "SSH handshake timed out";
-                boolean refused = auth.isDone() && session.getServerKey() != null
-                        && error.contains("authentication methods");
+            if (!awaitBanner(session)) {
                 session.close(true);
-                return new Attempt(null, refused ? "login refused" : error, refused);
+                return new Attempt(null, "connected, but no SSH banner within " + BANNER_TIMEOUT.toMillis()
+                        + " ms", false);
             }
-            return new Attempt(session, null, false);
+            handshaking.incrementAndGet();
+            try {
+                return login(session, deadline);
+            } finally {
+                handshaking.decrementAndGet();
+            }
         } catch (IOException | RuntimeException e) {
             if (session != null) {
                 session.close(true);
             }
             return new Attempt(null, describe(e), false);
         }
+    }
+
+    /** Key exchange and authentication on a session whose sshd has answered. */
+    private Attempt login(ClientSession session, long deadline) throws IOException {
+        for (KeyPair kp : keys) {
+            session.addPublicKeyIdentity(kp);
+        }
+        if (communicator.password().isPresent()) {
+            session.addPasswordIdentity(communicator.password().get().reveal());
+        }
+        long left = Math.max(1, Math.min(HANDSHAKE_TIMEOUT.toNanos(), deadline - System.nanoTime()));
+        AuthFuture auth = session.auth();
+        if (!auth.await(Duration.ofNanos(left)) || !auth.isSuccess()) {
+            String error = auth.isDone() ? describe(auth.getException()) : "SSH handshake timed out";
+            boolean refused = auth.isDone() && session.getServerKey() != null
+                    && error.contains("authentication methods");
+            session.close(true);
+            return new Attempt(null, refused ? "login refused" : error, refused);
+        }
+        return new Attempt(session, null, false);
+    }
+
+    /** Waits for the server's identification line: the sign that a real sshd, not only the forward, answered. */
+    private static boolean awaitBanner(ClientSession session) {
+        long until = System.nanoTime() + BANNER_TIMEOUT.toNanos();
+        while (session.getServerVersion() == null) {
+            if (session.isClosed() || System.nanoTime() >= until) {
+                return session.getServerVersion() != null;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String describe(Throwable t) {
