@@ -141,6 +141,29 @@ class ShellProvisionerTest {
     }
 
     @Test
+    void aScriptKilledAsTheGuestGoesDownCountsAsTheExpectedDisconnect() throws Exception {
+        Path marker = tmp.resolve("after-term");
+        Path killed = script("poweroff.sh", "#!/bin/sh\necho going down\nkill -TERM $$\necho not reached\n");
+        Path after = script("after.sh", "#!/bin/sh\ntouch " + marker + "\n");
+        access.provision(shell(List.of(), List.of(killed, after), Map.of(), null, true, Common.defaults()),
+                session, t.ctx);
+        assertTrue(Files.exists(marker), "carried on after the script died of SIGTERM");
+        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> access.provision(
+                shell(List.of(), List.of(killed), Map.of(), null, false, Common.defaults()), session, t.ctx));
+        assertTrue(e.getMessage().contains("exited with code 143"), e.getMessage());
+    }
+
+    @Test
+    void scriptsAreMadeExecutableWhateverTheirLocalMode() throws Exception {
+        Path script = script("plain.sh", "#!/bin/sh\necho ran as $(id -un)\n"); // 0644 here
+        access.provision(shell(List.of("echo inline ran"), List.of(), Map.of(), "{{ .Vars }} {{ .Path }}", false,
+                Common.defaults()), session, t.ctx);
+        access.provision(shell(List.of(), List.of(script), Map.of(), "{{ .Path }}", false, Common.defaults()),
+                session, t.ctx);
+        assertEquals(List.of("inline ran", "ran as root"), t.lines(BuildEvent.Stream.STDOUT));
+    }
+
+    @Test
     void maxRetriesRunsAgainAfterAFailure() throws Exception {
         Path counter = tmp.resolve("count");
         Shell spec = shell(List.of("echo x >> " + counter, "test $(wc -l < " + counter + ") -ge 2"), List.of(),

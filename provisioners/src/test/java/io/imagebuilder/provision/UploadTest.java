@@ -18,7 +18,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -169,7 +168,6 @@ class UploadTest {
                 md.update(b, 0, n);
             }
         }
-        HexFormat.of().formatHex(md.digest()); // keep the digest readable in a debugger
         return md.digest();
     }
 }

@@ -62,10 +62,12 @@ public final class ShellProvisioner {
         String remote = String.format("/tmp/script_%04d.sh", RANDOM.nextInt(10_000));
         guest.upload(script.local(), remote, ctx);
         OutputTail tail = OutputTail.lastLines();
-        String command = command(spec.executeCommand(), spec.environment(), remote);
+        // Packer makes the script 0755 whatever its local mode, so any execute_command (sudo -u ...) can run it
+        String command = "chmod 0755 " + ShellQuote.quote(remote) + " && "
+                + command(spec.executeCommand(), spec.environment(), remote);
         ctx.info(spec.displayName() + ": running " + script.name());
         int status = guest.run(command, spec.displayName(), OutputTail.capture(ctx, tail));
-        if (status == -1 && spec.expectDisconnect()) {
+        if (spec.expectDisconnect() && (status == -1 || killedByShutdown(status))) {
             ctx.info(spec.displayName() + ": " + script.name() + " dropped the connection (expected); reconnecting");
             guest.reconnect(ctx);
         } else if (status == -1) {
@@ -75,6 +77,11 @@ public final class ShellProvisioner {
             throw new ProvisionerFailedException(spec, script.name(), status, tail.lines());
         }
         removeQuietly(guest, remote, ctx);
+    }
+
+    /** Killed by SIGHUP, SIGTERM or SIGKILL: what a reboot or poweroff does to the session's processes. */
+    private static boolean killedByShutdown(int status) {
+        return status == 128 + 1 || status == 128 + 15 || status == 128 + 9;
     }
 
     /** The script is left in /tmp if this fails (e.g. the guest is going down after {@code reboot}). */

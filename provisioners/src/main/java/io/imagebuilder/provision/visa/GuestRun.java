@@ -47,7 +47,7 @@ final class GuestRun {
         byte[] id = new byte[4];
         ThreadLocalRandom.current().nextBytes(id);
         this.remoteDir = REMOTE_BASE + type + "-" + HexFormat.of().formatHex(id);
-        proxy.password().ifPresent(ctx.masker()::add);
+        proxy.passwords().forEach(ctx.masker()::add);
     }
 
     /** The guest path of a payload file. */

@@ -55,6 +55,15 @@ final class OptionReader {
         return optionalString(key).orElse(defaultValue);
     }
 
+    /** An absolute path in the guest, of plain characters: it goes into shell scripts. */
+    String guestPath(String key, String defaultValue) {
+        String value = string(key, defaultValue);
+        if (!value.matches("/[A-Za-z0-9_./-]*")) {
+            throw fail(key, "must be an absolute path without spaces, got '" + value + "'");
+        }
+        return value;
+    }
+
     String requiredString(String key) {
         String s = optionalString(key).orElseThrow(() -> fail(key, "is required"));
         if (s.isBlank()) {

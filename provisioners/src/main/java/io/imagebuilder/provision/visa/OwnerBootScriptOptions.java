@@ -31,26 +31,18 @@ public record OwnerBootScriptOptions(String path, String shell, List<String> gro
 
     public static OwnerBootScriptOptions parse(ProvisionerSpec.Custom spec) {
         OptionReader r = new OptionReader(spec);
-        String path = absolute(r, "path", DEFAULT_PATH);
-        String shell = absolute(r, "shell", "/bin/bash");
+        String path = r.guestPath("path", DEFAULT_PATH);
+        String shell = r.guestPath("shell", "/bin/bash");
         List<String> groups = r.stringList("groups", List.of());
         for (String g : groups) {
             if (!g.matches("[a-z_][a-z0-9_-]*")) {
                 throw r.fail("groups", "has an invalid group name '" + g + "'");
             }
         }
-        String keyPath = absolute(r, "public_key_path", VisaPamOptions.DEFAULT_KEY_PATH);
+        String keyPath = r.guestPath("public_key_path", VisaPamOptions.DEFAULT_KEY_PATH);
         OwnerBootScriptOptions o = new OwnerBootScriptOptions(path, shell, groups, keyPath);
         r.finish();
         return o;
-    }
-
-    private static String absolute(OptionReader r, String key, String defaultValue) {
-        String value = r.string(key, defaultValue);
-        if (!value.matches("/[A-Za-z0-9_./-]*")) {
-            throw r.fail(key, "must be an absolute path without spaces, got '" + value + "'");
-        }
-        return value;
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The proxy a guest uses to reach package mirrors, source URLs and Python indexes (options {@code http_proxy},
@@ -74,19 +73,20 @@ public record Proxy(String httpProxy, String httpsProxy, String noProxy) {
         return lines.isEmpty() ? "# no proxy configured" : String.join("\n", lines);
     }
 
-    /** The password in a proxy URL ({@code http://user:pass@host}), to be masked in logs. */
-    Optional<String> password() {
+    /** The passwords in the proxy URLs ({@code http://user:pass@host}), to be masked in logs. */
+    List<String> passwords() {
+        List<String> out = new ArrayList<>();
         for (String url : List.of(httpProxy, httpsProxy)) {
-            int at = url.indexOf('@');
+            int at = url.lastIndexOf('@');
             int scheme = url.indexOf("://");
             if (at > 0 && scheme > 0 && at > scheme) {
                 String userInfo = url.substring(scheme + 3, at);
                 int colon = userInfo.indexOf(':');
-                if (colon >= 0 && colon < userInfo.length() - 1) {
-                    return Optional.of(userInfo.substring(colon + 1));
+                if (colon >= 0 && colon < userInfo.length() - 1 && !out.contains(userInfo.substring(colon + 1))) {
+                    out.add(userInfo.substring(colon + 1));
                 }
             }
         }
-        return Optional.empty();
+        return out;
     }
 }

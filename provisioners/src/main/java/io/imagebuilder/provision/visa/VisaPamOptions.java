@@ -58,10 +58,7 @@ public record VisaPamOptions(SourceRef source, List<String> buildPackages, List<
         if (!key.isEmpty() && !isPem(key)) {
             throw r.fail("public_key", "must be a PEM public key (-----BEGIN PUBLIC KEY----- ...)");
         }
-        String keyPath = r.string("public_key_path", DEFAULT_KEY_PATH);
-        if (!keyPath.startsWith("/")) {
-            throw r.fail("public_key_path", "must be an absolute path in the guest, got '" + keyPath + "'");
-        }
+        String keyPath = r.guestPath("public_key_path", DEFAULT_KEY_PATH);
         VisaPamOptions o = new VisaPamOptions(source, r.stringList("build_packages", DEFAULT_BUILD_PACKAGES),
                 r.stringList("cmake_options", List.of()), key, keyFile, keyPath, Proxy.parse(r));
         r.finish();

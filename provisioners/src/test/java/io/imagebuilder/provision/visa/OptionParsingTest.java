@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static io.imagebuilder.provision.visa.Specs.custom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,7 +79,9 @@ class OptionParsingTest {
                 "http_proxy", "http://proxy.ill.fr:8888", "no_proxy", "localhost,.ill.fr")));
         assertEquals(new Proxy("http://proxy.ill.fr:8888", "http://proxy.ill.fr:8888", "localhost,.ill.fr"),
                 o.proxy());
-        assertEquals(Optional.of("s3cret"), Proxy.of("http://bob:s3cret@proxy:3128", "").password());
+        assertEquals(List.of("s3cret"), Proxy.of("http://bob:s3cret@proxy:3128", "").passwords());
+        assertEquals(List.of("p@ss", "other"), new Proxy("http://bob:p@ss@proxy:3128", "https://al:other@proxy:3129",
+                "").passwords(), "every proxy's password is masked, an @ in it too");
     }
 
     @Test
@@ -117,6 +118,9 @@ class OptionParsingTest {
                 "public_key", PEM, "public_key_file", "k.pem")))).contains("public_key_file are both set"));
         assertTrue(error(() -> VisaPamOptions.parse(custom("visa-pam", Map.of("source", "svn://x/pam"))))
                 .contains("unsupported URL scheme"));
+        assertTrue(error(() -> VisaPamOptions.parse(custom("visa-pam", Map.of("source", "pam.tgz",
+                "public_key_path", "/etc/visa/$(reboot).pem")))).contains("'public_key_path' must be an absolute"
+                + " path without spaces"), "the path goes into a shell script");
         VisaPamOptions file = VisaPamOptions.parse(custom("visa-pam", Map.of("source", "pam.tgz",
                 "public_key_file", "keys/pam.pem")));
         assertEquals(List.of(Path.of("/templates/visa-base/pam.tgz"), Path.of("/templates/visa-base/keys/pam.pem")),
