@@ -33,10 +33,10 @@ public final class StepContext {
         this.state = new ConcurrentHashMap<>();
     }
 
-    private StepContext(StepContext parent, Cancellation cancellation) {
+    private StepContext(StepContext parent, Cancellation cancellation, BuildListener listener) {
         this.stage = parent.stage;
         this.workDir = parent.workDir;
-        this.listener = parent.listener;
+        this.listener = listener;
         this.cancellation = cancellation;
         this.masker = parent.masker;
         this.state = parent.state;
@@ -48,7 +48,16 @@ public final class StepContext {
      * fires when a provisioner's {@code timeout} runs out.
      */
     public StepContext withCancellation(Cancellation cancellation) {
-        return new StepContext(this, cancellation);
+        return new StepContext(this, cancellation, listener);
+    }
+
+    /** The same build whose events also go to {@code observer} (first), e.g. to keep a command's last lines. */
+    public StepContext observedBy(BuildListener observer) {
+        BuildListener build = listener;
+        return new StepContext(this, cancellation, event -> {
+            observer.onEvent(event);
+            build.onEvent(event);
+        });
     }
 
     /** The image being built (the stage of a chained build). */

@@ -21,15 +21,13 @@ public final class OutputTail {
         this.max = max;
     }
 
-    /** Returns a context like {@code ctx} whose guest output also lands in {@code tail}. */
+    /** Returns a context like {@code ctx} (same build state) whose guest output also lands in {@code tail}. */
     public static StepContext capture(StepContext ctx, OutputTail tail) {
-        StepContext recording = new StepContext(ctx.stage(), ctx.workDir(), event -> {
+        return ctx.observedBy(event -> {
             if (event instanceof BuildEvent.GuestOutput out) {
                 tail.add(out.line());
             }
-            ctx.emit(event);
-        }, ctx.cancellation(), ctx.masker());
-        return recording;
+        });
     }
 
     public static OutputTail lastLines() {
@@ -45,9 +43,5 @@ public final class OutputTail {
 
     public synchronized List<String> lines() {
         return List.copyOf(lines);
-    }
-
-    public synchronized void clear() {
-        lines.clear();
     }
 }

@@ -180,6 +180,7 @@ class ShellProvisionerTest {
         ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class,
                 () -> access.provision(spec, session, t.ctx));
         assertTrue(e.getMessage().contains("timed out after PT1S"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("lines of output:\n    start"), "the output tail: " + e.getMessage());
         Thread.sleep(300);
         assertFalse(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("")
                 .contains("sleep 4712")));

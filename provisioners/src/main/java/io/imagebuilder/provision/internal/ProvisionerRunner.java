@@ -2,6 +2,7 @@ package io.imagebuilder.provision.internal;
 
 import io.imagebuilder.pipeline.Cancellation;
 import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.provision.OutputTail;
 import io.imagebuilder.provision.ProvisionerFailedException;
 import io.imagebuilder.spi.GuestSession;
 import io.imagebuilder.spi.ProvisionerKind;
@@ -91,7 +92,8 @@ public final class ProvisionerRunner {
                 attemptFlag.cancel();
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
-        StepContext attemptCtx = ctx.withCancellation(attemptFlag);
+        OutputTail tail = OutputTail.lastLines();
+        StepContext attemptCtx = OutputTail.capture(ctx.withCancellation(attemptFlag), tail);
         try {
             if (guest instanceof SshGuestSession ssh && !ssh.isOpen()) {
                 ssh.reconnect(attemptCtx); // e.g. the previous provisioner rebooted the guest and exited 0
@@ -106,7 +108,7 @@ public final class ProvisionerRunner {
         } catch (CancellationException e) {
             if (timedOut.get()) {
                 throw new ProvisionerFailedException(spec, "timed out after " + timeout.orElseThrow()
-                        + " (timeout); the running command was stopped", List.of(), e);
+                        + " (timeout); the running command was stopped", tail.lines(), e);
             }
             throw e;
         } finally {
