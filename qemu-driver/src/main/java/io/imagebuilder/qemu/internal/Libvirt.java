@@ -46,6 +46,11 @@ public final class Libvirt {
         }
     }
 
+    /** The domain does not exist (any more). */
+    public static boolean isNoDomain(LibvirtException e) {
+        return e.getError() != null && e.getError().getCode() == org.libvirt.Error.ErrorNumber.VIR_ERR_NO_DOMAIN;
+    }
+
     /** The message of a libvirt error without the Java wrapper noise. */
     public static String message(LibvirtException e) {
         return e.getError() != null && e.getError().getMessage() != null ? e.getError().getMessage() : e.toString();

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -98,7 +99,12 @@ public final class LibvirtInstance implements MachineInstance {
         try {
             return domain.isActive() == 1;
         } catch (LibvirtException e) {
-            return false; // gone
+            if (Libvirt.isNoDomain(e)) {
+                return false; // gone
+            }
+            // e.g. libvirtd restarted: "shut off" would let the build convert a disk the VM still writes
+            throw new IllegalStateException("domain " + name + ": cannot tell whether it still runs: "
+                    + Libvirt.message(e), e);
         }
     }
 
@@ -133,7 +139,10 @@ public final class LibvirtInstance implements MachineInstance {
         destroyQuietly();
     }
 
-    /** Destroys and undefines the domain, frees the port and the connection; safe to repeat. */
+    /**
+     * Destroys and undefines the domain, frees the port and the connection; safe to repeat. What could not be
+     * undone is thrown after everything else was tried, so the build reports it as a failed cleanup.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -141,12 +150,23 @@ public final class LibvirtInstance implements MachineInstance {
         }
         closed = true;
         follower.stop();
+        List<String> failures = new ArrayList<>();
         try {
-            destroyQuietly();
+            try {
+                if (domain.isActive() == 1) {
+                    domain.destroy();
+                }
+            } catch (LibvirtException e) {
+                if (!Libvirt.isNoDomain(e)) {
+                    failures.add("destroy failed: " + Libvirt.message(e));
+                }
+            }
             try {
                 domain.undefine();
             } catch (LibvirtException e) {
-                LOG.warn("domain {}: undefine failed: {}", name, Libvirt.message(e));
+                if (!Libvirt.isNoDomain(e)) {
+                    failures.add("undefine failed: " + Libvirt.message(e));
+                }
             }
             Libvirt.deleteDomainLog(uri, name);
             try {
@@ -161,6 +181,10 @@ public final class LibvirtInstance implements MachineInstance {
             }
         } finally {
             SshPortPool.release(sshPort);
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("domain " + name + " may be left behind (remove it with virsh destroy"
+                    + " and virsh undefine): " + String.join("; ", failures));
         }
     }
 

@@ -49,13 +49,19 @@ public final class MachineLauncher {
                 int port = SshPortPool.reserve();
                 try {
                     Domain dom = defineAndStart(conn, spec, accel, port);
-                    Optional<String> vnc = vncAddress(dom);
-                    long ms = (System.nanoTime() - t0) / 1_000_000;
-                    ctx.info("domain " + spec.name() + " started in " + ms + " ms (" + accel.accelerator() + ", "
-                            + spec.machine().cpus() + " CPU, " + spec.machine().memoryMb() + " MB); SSH: 127.0.0.1:"
-                            + port + " -> guest port " + spec.guestSshPort() + "; serial log: " + spec.serialLog());
-                    vnc.ifPresent(v -> ctx.info("watch the console: " + v));
-                    return new LibvirtInstance(uri, conn, dom, spec.name(), port, vnc, spec.serialLog(), ctx);
+                    try {
+                        Optional<String> vnc = vncAddress(dom);
+                        long ms = (System.nanoTime() - t0) / 1_000_000;
+                        ctx.info("domain " + spec.name() + " started in " + ms + " ms (" + accel.accelerator()
+                                + ", " + spec.machine().cpus() + " CPU, " + spec.machine().memoryMb()
+                                + " MB); SSH: 127.0.0.1:" + port + " -> guest port " + spec.guestSshPort()
+                                + "; serial log: " + spec.serialLog());
+                        vnc.ifPresent(v -> ctx.info("watch the console: " + v));
+                        return new LibvirtInstance(uri, conn, dom, spec.name(), port, vnc, spec.serialLog(), ctx);
+                    } catch (RuntimeException | Error e) {
+                        undefineQuietly(dom); // started, but nobody would own it
+                        throw e;
+                    }
                 } catch (PortTaken e) {
                     SshPortPool.release(port);
                     if (attempt >= PORT_ATTEMPTS) {
