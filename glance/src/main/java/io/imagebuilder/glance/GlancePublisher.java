@@ -66,7 +66,12 @@ public final class GlancePublisher implements ImagePublisher {
         GlanceAccess access = KeystoneAuth.authenticate(credentials);
         ctx.masker().add(access.token());
         ctx.info("authenticated at Keystone; Glance is " + access.imageEndpoint());
-        GlanceClient glance = new GlanceClient(access);
+        GlanceClient glance = new GlanceClient(access, () -> {
+            ctx.info("Keystone token expired; authenticating again");
+            GlanceAccess renewed = KeystoneAuth.authenticate(credentials);
+            ctx.masker().add(renewed.token());
+            return renewed;
+        });
 
         List<ImageRecord> older = publish.onConflict() == Publish.OnConflict.KEEP_BOTH ? List.of()
                 : glance.findByName(publish.imageName());
@@ -76,7 +81,7 @@ public final class GlancePublisher implements ImagePublisher {
         try {
             id = glance.create(publish).id();
             ctx.info("Glance image " + id + " (" + publish.imageName() + ") created; uploading " + image);
-            StreamingUpload.Digests sent = StreamingUpload.put(access, id, image, ctx);
+            StreamingUpload.Digests sent = StreamingUpload.put(glance.access(), id, image, ctx);
             ctx.info("uploaded " + sent.size() + " bytes; waiting for Glance to report the image active");
             verify(waitActive(glance, id, ctx), sent);
             if (publish.isProtected()) {
@@ -86,6 +91,8 @@ public final class GlancePublisher implements ImagePublisher {
             replaceOlder(glance, older, ctx);
             return new PublishedImage(id, publish.imageName(), sent.md5(), sent.sha512());
         } catch (RuntimeException e) {
+            throw cleanUp(glance, id, e, ctx);
+        } catch (Error e) { // out of memory, say: the half-made image must still go
             throw cleanUp(glance, id, e, ctx);
         }
     }
@@ -153,7 +160,7 @@ public final class GlancePublisher implements ImagePublisher {
      * Deletes the half-made image, retrying while Glance is unreachable (it may be restarting), and returns
      * the exception to throw: the original, with a note if the image could not be deleted.
      */
-    private RuntimeException cleanUp(GlanceClient glance, String id, RuntimeException failure, StepContext ctx) {
+    private <T extends Throwable> T cleanUp(GlanceClient glance, String id, T failure, StepContext ctx) {
         if (id == null) {
             return failure;
         }
@@ -192,13 +199,12 @@ public final class GlancePublisher implements ImagePublisher {
         String note = "; the half-made image " + id + " could NOT be deleted (" + problem + "): delete it by hand";
         ctx.warn(note.substring(2));
         if (failure instanceof GlancePublishException g) {
-            return g.withNote(note);
+            @SuppressWarnings("unchecked") // a GlancePublishException is what was thrown
+            T noted = (T) g.withNote(note);
+            return noted;
         }
-        if (failure instanceof CancellationException) {
-            failure.addSuppressed(new GlancePublishException("cleanup", problem));
-            return failure;
-        }
-        return new GlancePublishException("publish", failure + note, -1, failure);
+        failure.addSuppressed(new GlancePublishException("cleanup", note.substring(2)));
+        return failure;
     }
 
     private static void sleepQuietly() {

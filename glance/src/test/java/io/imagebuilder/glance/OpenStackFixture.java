@@ -81,7 +81,7 @@ final class OpenStackFixture {
     }
 
     static GlanceClient glance() {
-        return new GlanceClient(access());
+        return new GlanceClient(access(), null);
     }
 
     static List<ImageRecord> imagesNamed(String name) {
@@ -91,7 +91,7 @@ final class OpenStackFixture {
     /** Removes test images of that name (unprotecting them first). */
     static void deleteAll(String name) {
         GlanceAccess a = access();
-        GlanceClient g = new GlanceClient(a);
+        GlanceClient g = new GlanceClient(a, null);
         for (ImageRecord r : g.findByName(name)) {
             if (r.isProtected()) {
                 send(a, "PATCH", "images/" + r.id(), "[{\"op\":\"replace\",\"path\":\"/protected\",\"value\":false}]");

@@ -12,15 +12,28 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** Glance v2's image records over plain HTTP (the data itself goes through {@link StreamingUpload}). */
+/**
+ * Glance v2's image records over plain HTTP (the data itself goes through {@link StreamingUpload}). A request
+ * refused with 401 (the token expired: a long upload, a build of an hour) authenticates again once and is
+ * sent again, so waiting, verifying and deleting a half-made image still work.
+ */
 public final class GlanceClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final GlanceAccess access;
+    private final Supplier<GlanceAccess> reauthenticate;
+    private volatile GlanceAccess access;
 
-    public GlanceClient(GlanceAccess access) {
+    /** @param reauthenticate gets a new token; null to fail on the first 401 */
+    public GlanceClient(GlanceAccess access, Supplier<GlanceAccess> reauthenticate) {
         this.access = access;
+        this.reauthenticate = reauthenticate;
+    }
+
+    /** The access in use: a new token after a re-authentication. */
+    public GlanceAccess access() {
+        return access;
     }
 
     /** Creates the record (never protected: a protected image could not be cleaned up; see protect()). */
@@ -62,16 +75,12 @@ public final class GlanceClient {
 
     private JsonNode send(String step, String method, String path, String body, String contentType,
                           int expected) {
-        URI uri = access.v2(path);
-        Http.Response r;
-        try {
-            r = Http.send(method, uri, access.token().reveal(), contentType, body);
-        } catch (IOException e) {
-            throw new GlancePublishException(step, method + " " + uri + " failed: " + e, -1, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GlancePublishException(step, method + " " + uri + " interrupted", -1, e);
+        Http.Response r = sendOnce(step, method, path, body, contentType);
+        if (r.status() == 401 && reauthenticate != null) {
+            access = reauthenticate.get();
+            r = sendOnce(step, method, path, body, contentType);
         }
+        URI uri = access.v2(path);
         if (r.status() != expected) {
             throw new GlancePublishException(step, method + " " + uri + ": HTTP " + r.status() + " "
                     + summary(r.body()), r.status(), null);
@@ -81,6 +90,18 @@ public final class GlanceClient {
         } catch (IOException e) {
             throw new GlancePublishException(step, method + " " + uri + ": answer is not JSON: "
                     + summary(r.body()), r.status(), e);
+        }
+    }
+
+    private Http.Response sendOnce(String step, String method, String path, String body, String contentType) {
+        URI uri = access.v2(path);
+        try {
+            return Http.send(method, uri, access.token().reveal(), contentType, body);
+        } catch (IOException e) {
+            throw new GlancePublishException(step, method + " " + uri + " failed: " + e, -1, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GlancePublishException(step, method + " " + uri + " interrupted", -1, e);
         }
     }
 

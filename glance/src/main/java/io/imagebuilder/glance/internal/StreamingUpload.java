@@ -16,6 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * PUTs a file to /v2/images/{id}/file as one fixed-length stream, chunk by chunk, computing md5 and sha512
@@ -33,7 +38,53 @@ public final class StreamingUpload {
     private static final int HASH_THREADS = Integer.getInteger("imagebuilder.glance.hashThreads",
             Runtime.getRuntime().availableProcessors() >= 4 ? 2 : 1);
 
+    /** Glance taking no data this long (property imagebuilder.glance.stallSeconds) ends the upload. */
+    private static final long STALL_SECONDS = Long.getLong("imagebuilder.glance.stallSeconds", 300);
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "glance-upload-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
     private StreamingUpload() {
+    }
+
+    /**
+     * Watches one upload: a write blocked on a Glance that stopped reading sees neither a cancel nor a
+     * timeout (HttpURLConnection has no write timeout), so this drops the connection under it.
+     */
+    private static final class Watch implements AutoCloseable {
+        final AtomicLong sent = new AtomicLong();
+        volatile String droppedBecause;
+        private final ScheduledFuture<?> task;
+
+        Watch(HttpURLConnection con, StepContext ctx) {
+            long[] last = {-1, System.nanoTime()};
+            task = WATCHDOG.scheduleWithFixedDelay(() -> {
+                long now = System.nanoTime();
+                if (sent.get() != last[0]) {
+                    last[0] = sent.get();
+                    last[1] = now;
+                } else if (now - last[1] > TimeUnit.SECONDS.toNanos(STALL_SECONDS)) {
+                    drop(con, "Glance took no data for " + STALL_SECONDS + " s");
+                }
+                if (ctx.cancellation().isCancelled()) {
+                    drop(con, "cancelled");
+                }
+            }, 200, 200, TimeUnit.MILLISECONDS);
+        }
+
+        private void drop(HttpURLConnection con, String why) {
+            if (droppedBecause == null) {
+                droppedBecause = why;
+                con.disconnect();
+            }
+        }
+
+        @Override
+        public void close() {
+            task.cancel(false);
+        }
     }
 
     /** md5 and sha512 (hex) of what was sent. */
@@ -55,7 +106,22 @@ public final class StreamingUpload {
             con.setRequestProperty("Content-Type", "application/octet-stream");
             con.setRequestProperty("X-Auth-Token", access.token().reveal());
             con.setRequestProperty("X-OpenStack-Image-Size", Long.toString(total)); // lets Glance pre-allocate
-            long done = send(in, con, digests, total, ctx);
+            long done;
+            try (Watch watch = new Watch(con, ctx)) {
+                try {
+                    done = send(in, con, digests, total, watch.sent, ctx);
+                } catch (IOException e) {
+                    if ("cancelled".equals(watch.droppedBecause)) {
+                        throw new CancellationException("upload cancelled");
+                    }
+                    if (watch.droppedBecause != null) {
+                        throw new GlancePublishException("upload", "PUT " + uri + ": " + watch.droppedBecause, -1,
+                                e);
+                    }
+                    throw new GlancePublishException("upload", "PUT " + uri + " of " + file + " failed: " + e
+                            + answerAfterWriteFailure(con), -1, e);
+                }
+            }
             if (done != total) {
                 throw new GlancePublishException("upload", file + " changed size while uploading");
             }
@@ -82,9 +148,21 @@ public final class StreamingUpload {
         }
     }
 
+    /** What Glance said before it stopped reading (401, 413...), when it said anything. */
+    private static String answerAfterWriteFailure(HttpURLConnection con) {
+        try {
+            int status = con.getResponseCode();
+            InputStream err = con.getErrorStream();
+            String body = err == null ? "" : new String(err.readAllBytes(), StandardCharsets.UTF_8);
+            return "; Glance answered HTTP " + status + " " + GlanceClient.summary(body);
+        } catch (IOException | RuntimeException nothing) {
+            return "";
+        }
+    }
+
     /** Streams the file chunk by chunk; each chunk is hashed (on the digest threads) while it is sent. */
     private static long send(FileChannel in, HttpURLConnection con, ParallelDigests digests, long total,
-                             StepContext ctx) throws IOException, InterruptedException {
+                             AtomicLong sent, StepContext ctx) throws IOException, InterruptedException {
         long done = 0;
         long lastReport = 0;
         ctx.progress(0, total);
@@ -101,6 +179,7 @@ public final class StreamingUpload {
                 out.write(buf, 0, n);
                 digests.release(chunk);
                 done += n;
+                sent.set(done);
                 if (done - lastReport >= PROGRESS_EVERY || done == total) {
                     ctx.progress(done, total);
                     lastReport = done;
