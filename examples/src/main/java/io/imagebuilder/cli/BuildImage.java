@@ -112,19 +112,12 @@ public final class BuildImage implements Callable<Integer> {
         try (ConsoleProgress progress = new ConsoleProgress(System.out, logFile, verbose)) {
             System.out.println("log: " + logFile);
             BuildHandle handle = builder.listener(progress).start();
-            Thread onCtrlC = new Thread(() -> {
+            CancelOnCtrlC ctrlC = new CancelOnCtrlC(handle::cancel, () -> {
                 if (!handle.isDone()) {
-                    System.err.println("cancelling: cleaning up...");
-                    handle.cancel();
-                    try {
-                        handle.await();
-                    } catch (Exception ignored) {
-                        // the main thread reports the outcome
-                    }
+                    handle.await();
                 }
             });
-            Runtime.getRuntime().addShutdownHook(onCtrlC);
-            try {
+            try (ctrlC) {
                 BuildResult result = handle.await();
                 for (BuildResult.StageResult s : result.stages()) {
                     System.out.println((s.reused() ? "reused  " : "built   ") + s.name() + "  " + s.image()
@@ -138,12 +131,6 @@ public final class BuildImage implements Callable<Integer> {
             } catch (ImageBuildException e) {
                 System.err.println("error: " + e.getMessage());
                 return FAILED;
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(onCtrlC);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl-C: the hook is running
-                }
             }
         }
     }

@@ -19,18 +19,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 
 /** Uploads an existing image file, like {@code openstack image create NAME --file F}, but streamed and checked. */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Upload an existing qcow2 or raw file to Glance (credentials from OS_* variables or"
-                + " --os-cloud), check Glance's checksums, and print the image id.")
+        description = {"Upload an existing qcow2 or raw file to Glance (credentials from OS_* variables or"
+                + " --os-cloud), check Glance's checksums, and print the image id.",
+                "Both `publish FILE --name NAME` and openstack's `publish --file FILE NAME` work."})
 final class PublishCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The image file.")
-    Path file;
+    @Parameters(arity = "0..2", paramLabel = "FILE|NAME", description = "The image file (unless --file is given),"
+            + " then the image name (unless --name is given).")
+    List<String> positional = new ArrayList<>();
 
-    @Option(names = "--name", required = true, description = "Image name.")
-    String name;
+    @Option(names = "--file", paramLabel = "FILE", description = "The image file, as openstack image create takes it.")
+    Path fileOption;
+
+    @Option(names = "--name", description = "Image name.")
+    String nameOption;
 
     @Option(names = "--disk-format", description = "qcow2, raw, ... (default: from the file name, else raw).")
     String diskFormat;
@@ -46,6 +53,9 @@ final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--public", description = "Visible to every project.")
     boolean visibilityPublic;
+
+    @Option(names = "--private", description = "Visible to this project only (default).")
+    boolean visibilityPrivate;
 
     @Option(names = "--community", description = "Visible to all, not listed by default.")
     boolean visibilityCommunity;
@@ -72,8 +82,21 @@ final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<String> args = new ArrayList<>(positional);
+        Path file = fileOption != null ? fileOption : args.isEmpty() ? null : Path.of(args.remove(0));
+        String name = nameOption != null ? nameOption : args.isEmpty() ? null : args.remove(0);
+        if (file == null || name == null || !args.isEmpty()) {
+            System.err.println("error: give the file and the image name once each: publish FILE --name NAME");
+            return BuildImage.USAGE;
+        }
         if (!Files.isRegularFile(file)) {
             System.err.println("error: " + file + " does not exist");
+            return BuildImage.USAGE;
+        }
+        int visibilities = (visibilityPublic ? 1 : 0) + (visibilityPrivate ? 1 : 0) + (visibilityCommunity ? 1 : 0)
+                + (visibilityShared ? 1 : 0);
+        if (visibilities > 1) {
+            System.err.println("error: --public, --private, --community and --shared exclude each other");
             return BuildImage.USAGE;
         }
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -92,14 +115,25 @@ final class PublishCommand implements Callable<Integer> {
                 properties, tags, Publish.OnConflict.parse(onConflict));
         SecretMasker masker = new SecretMasker();
         credentials.password().ifPresent(masker::add);
+        credentials.applicationCredentialSecret().ifPresent(masker::add);
         Path work = Files.createTempDirectory("imagebuilder-publish");
         Path log = work.resolve("publish.log");
-        try (ConsoleProgress progress = new ConsoleProgress(System.out, log, false)) {
-            StepContext ctx = new StepContext(name, work, progress, new Cancellation(), masker);
+        Cancellation cancellation = new Cancellation();
+        CountDownLatch ended = new CountDownLatch(1);
+        CancelOnCtrlC ctrlC = new CancelOnCtrlC(cancellation::cancel, ended::await);
+        try (ctrlC; ConsoleProgress progress = new ConsoleProgress(System.out, log, false)) {
+            StepContext ctx = new StepContext(name, work, progress, cancellation, masker);
             ImagePublisher.PublishedImage image = publisher.publish(file, publish, credentials, ctx);
             System.out.println("published " + image.name() + " id " + image.id() + " md5 " + image.checksumMd5());
             return BuildImage.OK;
+        } catch (CancellationException e) {
+            System.err.println("publish cancelled; the half-made image was deleted");
+            return BuildImage.CANCELLED;
+        } catch (RuntimeException e) { // GlancePublishException: says what failed, never a secret
+            System.err.println("error: " + masker.mask(String.valueOf(e.getMessage())));
+            return BuildImage.FAILED;
         } finally {
+            ended.countDown();
             Files.deleteIfExists(log);
             Files.deleteIfExists(work);
         }

@@ -99,6 +99,16 @@ class BuildImageTest {
     }
 
     @Test
+    void publishTakesOurFormAndOpenstacksAndRefusesTwoVisibilities() throws Exception {
+        Path file = Files.writeString(dir.resolve("img.raw"), "x");
+        assertEquals(2, run("publish", file.toString()));
+        assertTrue(output().contains("give the file and the image name once each"), output());
+        assertEquals(2, run("publish", "--file", file.toString(), "name", "extra"));
+        assertEquals(2, run("publish", "--file", file.toString(), "name", "--public", "--private"));
+        assertTrue(output().contains("--public, --private, --community and --shared exclude each other"), output());
+    }
+
+    @Test
     void ownerScriptPrintsTheVisaSnippet() {
         assertEquals(0, run("owner-script"));
         String script = output();

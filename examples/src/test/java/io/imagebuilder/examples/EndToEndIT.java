@@ -186,14 +186,58 @@ class EndToEndIT {
                 + String.join("\n", vm.serialTail(40)));
     }
 
+    /** Runs the build-image CLI in its own JVM, as a user would; returns its exit status and output. */
+    private static CliRun cli(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), "io.imagebuilder.cli.BuildImage"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("OS_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int status = p.waitFor();
+        System.out.println("build-image " + String.join(" ", args) + " -> " + status + "\n" + out);
+        return new CliRun(status, out);
+    }
+
+    private record CliRun(int status, String output) {}
+
     @Test
     @Order(2)
-    void anUnchangedChainIsReusedWithoutStartingAnything() {
+    void anUnchangedChainIsReusedWithoutStartingAnything() throws Exception {
         long start = System.nanoTime();
-        BuildResult again = visaCi().build();
+        CliRun run = cli(Map.of(), "--templates", Fixtures.TEMPLATES.toString(), "--only", "visa-ci",
+                "--output", output.toString());
         long seconds = (System.nanoTime() - start) / 1_000_000_000;
-        System.out.println("unchanged rebuild took " + seconds + " s");
-        assertTrue(again.stages().stream().allMatch(BuildResult.StageResult::reused), again.toString());
+        System.out.println("unchanged rebuild (CLI, own JVM) took " + seconds + " s");
+        assertEquals(0, run.status(), run.output());
+        assertTrue(run.output().contains("reused  ci-base") && run.output().contains("reused  visa-ci"),
+                run.output());
+        String log = run.output().lines().filter(l -> l.startsWith("log: ")).findFirst().orElseThrow();
+        assertTrue(Files.size(Path.of(log.substring(5))) > 0, "the build's log file");
+        assertTrue(seconds < 60, "a cache hit takes seconds, not a build: " + seconds + " s");
+    }
+
+    @Test
+    @Order(4)
+    void theCliPublishesAFileLikeOpenstackImageCreate() throws Exception {
+        Path state = Fixtures.openStackState();
+        String name = "visa-ci-cli-" + ProcessHandle.current().pid();
+        CliRun run = cli(Map.of("OS_CLIENT_CONFIG_FILE", state.resolve("clouds.yaml").toString()), "publish",
+                "--file", output.resolve("visa-ci.qcow2").toString(), name, "--os-cloud", "imagebuilder-test",
+                "--public", "--min-disk", "4", "--property", "visa=cli");
+        assertEquals(0, run.status(), run.output());
+        String id = run.output().replaceAll("(?s).*published " + name + " id (\\S+).*", "$1");
+        try {
+            String shown = Fixtures.run(60, List.of("openstack", "image", "show", id, "-f", "value", "-c",
+                    "visibility", "-c", "min_disk", "-c", "status", "-c", "properties"), openrc);
+            System.out.println(shown);
+            assertTrue(shown.contains("public") && shown.contains("active") && shown.contains("visa='cli'"),
+                    shown);
+        } finally {
+            Fixtures.run(60, List.of("openstack", "image", "delete", id), openrc);
+        }
     }
 
     @Test

@@ -29,11 +29,8 @@ final class Fixtures {
     /** Starts Keystone + Glance and returns the fixture's admin credentials (its openrc). */
     static Map<String, String> startOpenStack() throws Exception {
         run(1200, List.of("bash", TOP.resolve("glance/scripts/openstack-start.sh").toString()));
-        String stateEnv = System.getenv("IMAGEBUILDER_OPENSTACK_STATE");
-        Path state = stateEnv != null && !stateEnv.isBlank() ? Path.of(stateEnv)
-                : Path.of(System.getProperty("user.home"), ".cache/imagebuilder/openstack");
         Map<String, String> env = new HashMap<>();
-        for (String line : Files.readAllLines(state.resolve("openrc"))) {
+        for (String line : Files.readAllLines(openStackState().resolve("openrc"))) {
             String l = line.replaceFirst("^export\\s+", "").trim();
             int eq = l.indexOf('=');
             if (eq > 0 && !l.startsWith("#")) {
@@ -41,6 +38,13 @@ final class Fixtures {
             }
         }
         return env;
+    }
+
+    /** The fixture's state folder: its openrc and clouds.yaml (cloud "imagebuilder-test"). */
+    static Path openStackState() {
+        String stateEnv = System.getenv("IMAGEBUILDER_OPENSTACK_STATE");
+        return stateEnv != null && !stateEnv.isBlank() ? Path.of(stateEnv)
+                : Path.of(System.getProperty("user.home"), ".cache/imagebuilder/openstack");
     }
 
     static OpenStackCredentials credentials(Map<String, String> openrc) {
