@@ -241,6 +241,34 @@ class ImageBuilderTest {
         assertTrue(b.variable("greeting", "hello").build().stages().stream().allMatch(BuildResult.StageResult::reused));
     }
 
+    @Test
+    void aCommentThatMovesLinesOrAnotherCheckoutOfTheTemplatesReusesTheImages() throws Exception {
+        Path root = chain("provisioners:\n  - shell: {inline: [echo parent]}\n",
+                "provisioners:\n  - shell: {scripts: [child.sh]}\n");
+        Files.writeString(root.resolve("child/child.sh"), "echo child\n");
+        ImageBuilder b = ImageBuilder.from(root, "child").outputDirectory(dir.resolve("out")).driver(services)
+                .guestAccess(services);
+        b.build();
+        Files.writeString(root.resolve("child/image.yml"), "# a comment\n\n" + Files.readString(root.resolve(
+                "child/image.yml")));
+        assertTrue(b.build().stages().stream().allMatch(BuildResult.StageResult::reused), "lines moved");
+
+        Path elsewhere = dir.resolve("checkout2/images");
+        Files.createDirectories(elsewhere.resolve("parent"));
+        Files.createDirectories(elsewhere.resolve("child"));
+        for (String f : List.of("parent/image.yml", "child/image.yml", "child/child.sh")) {
+            Files.copy(root.resolve(f), elsewhere.resolve(f));
+        }
+        ImageBuilder other = ImageBuilder.from(elsewhere, "child").outputDirectory(dir.resolve("out"))
+                .driver(services).guestAccess(services);
+        assertTrue(other.build().stages().stream().allMatch(BuildResult.StageResult::reused), "same templates");
+
+        Files.writeString(elsewhere.resolve("child/child.sh"), "echo changed\n");
+        BuildResult changed = other.build();
+        assertTrue(changed.stages().get(0).reused());
+        assertFalse(changed.stages().get(1).reused(), "a changed script rebuilds its stage");
+    }
+
     /** Templates folder with image "parent" (on a disk image, plus {@code parentYaml}) and "child" extending it. */
     private Path chain(String parentYaml, String childYaml) throws Exception {
         Path base = Files.writeString(dir.resolve("base.qcow2"), "base");

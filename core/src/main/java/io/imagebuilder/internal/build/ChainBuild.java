@@ -57,7 +57,8 @@ public final class ChainBuild {
             if (!last) { // parents never publish
                 t = t.toBuilder().publish(null).build();
             }
-            String digest = StageDigest.of(t, parentDigest + (last ? " last" : ""), customFiles(t));
+            String digest = StageDigest.of(t, parentDigest + (last ? " last" : "") + " code=" + code(t),
+                    customFiles(t));
             Path image = StagePlanner.outputImage(settings, t);
             String vmName = "imagebuilder-" + t.name() + "-" + randomSuffix();
             StepContext ctx = new StepContext(t.name(), settings.outputDir().toAbsolutePath().resolve(".work")
@@ -109,6 +110,17 @@ public final class ChainBuild {
         String sha256 = Files.readString(sha).trim().split("\\s+")[0];
         return Optional.of(new BuildResult.StageResult(t.name(), image, t.output().format(), Files.size(image),
                 sha256, List.of(), true));
+    }
+
+    /** The code that makes the stage: ours (steps, bootstrap script), the guest access and the kinds it uses. */
+    private String code(ImageTemplate t) {
+        StringBuilder b = new StringBuilder(planner.codeFingerprint());
+        for (ProvisionerSpec p : t.provisioners()) {
+            if (p instanceof ProvisionerSpec.Custom c && kinds.containsKey(c.type())) {
+                b.append(' ').append(c.type()).append('=').append(CodeFingerprint.of(kinds.get(c.type()).getClass()));
+            }
+        }
+        return b.toString();
     }
 
     private List<Path> customFiles(ImageTemplate t) {

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
 public final class StageDigest {
 
     /** Bumped when what a stage leaves beside its image changes, so older outputs are rebuilt, not reused. */
-    private static final String LAYOUT_VERSION = "2";
+    private static final String LAYOUT_VERSION = "3";
+    private static final Pattern LOCATION = Pattern.compile("location=[^,\\]]*");
 
     private StageDigest() {
     }
@@ -41,13 +43,26 @@ public final class StageDigest {
         ImageTemplate bare = new ImageTemplate(t.name(), Location.UNKNOWN, t.parent(), t.description(), t.source(),
                 t.machine(), t.communicator(), t.httpDirectory(), t.httpContent(), t.provisioners(), t.shutdown(),
                 t.output(), t.publish(), Map.of());
-        update(md, bare.toString());
+        update(md, portable(bare.toString(), t));
         t.communicator().password().ifPresent(p -> update(md, "password=" + p.reveal()));
         new TreeMap<>(t.httpContent()).forEach((path, content) -> update(md, "http " + path + "=" + content));
         for (Path file : localFiles(t, extraFiles)) {
             hashTree(md, file);
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * The template's text without what does not change the image: where each value was written (a comment
+     * that moves a line) and where the templates folder is (another checkout of the same templates).
+     */
+    static String portable(String text, ImageTemplate t) {
+        String out = LOCATION.matcher(text).replaceAll("location=");
+        Path file = t.location().file();
+        if (file != null && file.getParent() != null && file.getParent().getParent() != null) {
+            out = out.replace(file.getParent().getParent().toString(), "<templates>");
+        }
+        return out;
     }
 
     /** The recorded digest beside an image, if any. */

@@ -128,6 +128,12 @@ public final class StagePlanner {
         return !t.provisioners().isEmpty() || t.shutdown().command().isPresent() || (last && usesBuildKey(t));
     }
 
+    /** What the steps' own code is: a stage made by other code is rebuilt (see {@link CodeFingerprint}). */
+    String codeFingerprint() {
+        return "core=" + CodeFingerprint.of(StagePlanner.class)
+                + (guest == null ? "" : " guest=" + CodeFingerprint.of(guest.getClass()));
+    }
+
     /** The publish step, when the template publishes and credentials were given. */
     public Optional<Step> publishStep(ImageTemplate t) {
         Optional<OpenStackCredentials> credentials = settings.credentials();
