@@ -6,6 +6,7 @@
 set -euo pipefail
 target=$1 size_mb=$2 suite=$3 mirror=$4 pubkey=$5 extra=${6:-} proxy=${7:-} cache=${8:-}
 
+[ "$(id -u)" = 0 ] || { echo "bootstrap source needs root (loop devices, mount, chroot)" >&2; exit 2; }
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need debootstrap || ! need sfdisk || ! need qemu-img || ! need partx || ! need mkfs.ext4; then
     echo "installing debootstrap, fdisk, qemu-utils, util-linux, e2fsprogs"
@@ -13,14 +14,15 @@ if ! need debootstrap || ! need sfdisk || ! need qemu-img || ! need partx || ! n
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap fdisk qemu-utils \
         util-linux e2fsprogs >/dev/null
 fi
-[ "$(id -u)" = 0 ] || { echo "bootstrap source needs root (loop devices, mount, chroot)" >&2; exit 2; }
 
 work=$(mktemp -d "$(dirname "$target")/bootstrap.XXXXXX")
 raw=$work/disk.raw
 root=$work/root
 loop=""
+uuid=""
 cleanup() {
     set +e
+    [ -n "$uuid" ] && rm -f "/dev/disk/by-uuid/$uuid"   # the link made for update-grub, if it failed
     for m in var/cache/apt/archives dev/pts dev proc sys; do mountpoint -q "$root/$m" && umount -l "$root/$m"; done
     mountpoint -q "$root" && umount -l "$root"
     [ -n "$loop" ] && losetup -d "$loop"

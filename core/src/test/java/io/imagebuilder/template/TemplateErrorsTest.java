@@ -75,6 +75,13 @@ class TemplateErrorsTest {
     }
 
     @Test
+    void bootstrapPackagesMustBePackageNames() {
+        TemplateException e = fails("source:\n  bootstrap:\n    suite: bookworm\n"
+                + "    packages: [curl, 'vim; reboot']\n");
+        assertProblem(e, at(4), "'vim; reboot' is not a Debian package name");
+    }
+
+    @Test
     void unknownProvisionerTypeIsAnError() {
         TemplateException e = fails(DISK + "provisioners:\n  - shell: {inline: [true]}\n  - ansible:\n"
                 + "      playbook: site.yml\n");

@@ -75,8 +75,14 @@ final class SourceMapper {
 
     private static Source.Bootstrap bootstrap(Section s) {
         required(s, "suite");
+        List<String> packages = s.strings("packages");
+        for (String p : packages) {
+            if (!p.matches("[a-z0-9][a-z0-9+.-]*(:[a-z0-9]+)?(=[A-Za-z0-9.+:~-]+)?")) {
+                s.error("packages", "'" + p + "' is not a Debian package name (name, name:arch or name=version)");
+            }
+        }
         return new Source.Bootstrap(s.string("suite", ""), s.string("mirror", DEFAULT_MIRROR), s.string("proxy"),
-                s.strings("packages"));
+                packages);
     }
 
     /** Packer's checksum forms, checked now; a local {@code file:} list is made absolute and must exist. */
