@@ -1,19 +1,25 @@
 package io.imagebuilder;
 
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.spi.ImagePublisher;
 import io.imagebuilder.template.Communicator;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.Location;
 import io.imagebuilder.template.ProvisionerSpec;
+import io.imagebuilder.template.Publish;
 import io.imagebuilder.template.Secret;
 import io.imagebuilder.template.Shutdown;
 import io.imagebuilder.template.Source;
 import io.imagebuilder.template.TemplateException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -267,6 +273,49 @@ class ImageBuilderTest {
         BuildResult changed = other.build();
         assertTrue(changed.stages().get(0).reused());
         assertFalse(changed.stages().get(1).reused(), "a changed script rebuilds its stage");
+    }
+
+    /** A publisher that remembers what it holds, like a Glance would. */
+    private static final class RecordingPublisher implements ImagePublisher {
+        final List<Publish> uploads = new ArrayList<>();
+        final Map<String, PublishedImage> images = new HashMap<>();
+
+        @Override
+        public PublishedImage publish(Path image, Publish publish, OpenStackCredentials c, StepContext ctx) {
+            uploads.add(publish);
+            PublishedImage made = new PublishedImage("id-" + uploads.size(), publish.imageName(), "md5", "sha512");
+            images.put(made.id(), made);
+            return made;
+        }
+
+        @Override
+        public Optional<PublishedImage> existing(String id, Publish publish, OpenStackCredentials c,
+                                                 StepContext ctx) {
+            return Optional.ofNullable(images.get(id));
+        }
+    }
+
+    @Test
+    void aTemplateWithoutPublishSettingsPublishesWithDefaultsAndAnUnchangedImageOnlyOnce() throws Exception {
+        RecordingPublisher glance = new RecordingPublisher();
+        OpenStackCredentials creds = OpenStackCredentials.fromEnvironment(Map.of("OS_AUTH_URL", "http://k/v3",
+                "OS_USERNAME", "u", "OS_PASSWORD", "p", "OS_PROJECT_NAME", "pr"));
+        ImageBuilder b = builder(template()).publisher(glance).publishTo(creds);
+        BuildResult first = b.build();
+        assertEquals(Optional.of("id-1"), first.publishedImageId());
+        Publish used = glance.uploads.get(0);
+        assertEquals("demo", used.imageName());
+        assertEquals(Publish.Visibility.PRIVATE, used.visibility());
+        assertEquals(40, used.minDiskGb(), "min-disk: the disk size (Packer's default 40 GB)");
+
+        BuildResult again = b.build();
+        assertTrue(again.target().reused());
+        assertEquals(Optional.of("id-1"), again.publishedImageId());
+        assertEquals(1, glance.uploads.size(), "an unchanged image is not uploaded again");
+
+        glance.images.clear(); // someone deleted it in Glance
+        assertEquals(Optional.of("id-2"), b.build().publishedImageId());
+        assertEquals(2, glance.uploads.size());
     }
 
     /** Templates folder with image "parent" (on a disk image, plus {@code parentYaml}) and "child" extending it. */

@@ -5,6 +5,7 @@ import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.template.Publish;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Publishes a finished image. Implemented by the glance module, found with {@link java.util.ServiceLoader}.
@@ -14,6 +15,15 @@ public interface ImagePublisher {
 
     PublishedImage publish(Path image, Publish publish, OpenStackCredentials credentials, StepContext ctx)
             throws Exception;
+
+    /**
+     * The image published earlier as {@code id}, if the image service still has it, active, under that name:
+     * a build whose image did not change then does not upload it again. Empty when unknown.
+     */
+    default Optional<PublishedImage> existing(String id, Publish publish, OpenStackCredentials credentials,
+                                              StepContext ctx) throws Exception {
+        return Optional.empty();
+    }
 
     record PublishedImage(String id, String name, String checksumMd5, String sha512) {}
 }

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -95,6 +96,29 @@ public final class GlancePublisher implements ImagePublisher {
         } catch (Error e) { // out of memory, say: the half-made image must still go
             throw cleanUp(glance, id, e, ctx);
         }
+    }
+
+    /** The image of that id if Glance still has it, active and of that name; empty otherwise (404 included). */
+    @Override
+    public Optional<PublishedImage> existing(String id, Publish publish, OpenStackCredentials credentials,
+                                             StepContext ctx) {
+        credentials.password().ifPresent(ctx.masker()::add);
+        credentials.applicationCredentialSecret().ifPresent(ctx.masker()::add);
+        try {
+            GlanceAccess access = KeystoneAuth.authenticate(credentials);
+            ctx.masker().add(access.token());
+            ImageRecord img = new GlanceClient(access, null).get("find", id);
+            if ("active".equals(img.status()) && publish.imageName().equals(img.name())) {
+                return Optional.of(new PublishedImage(img.id(), img.name(), img.checksum(), img.osHashValue()));
+            }
+            ctx.info("image " + id + " published before is " + img.status() + ": publishing again");
+        } catch (GlancePublishException e) {
+            if (e.httpStatus().orElse(0) != 404) {
+                ctx.warn("cannot tell whether image " + id + " is still in Glance (" + e.getMessage()
+                        + "): publishing again");
+            }
+        }
+        return Optional.empty();
     }
 
     private static void checkConflict(Publish publish, List<ImageRecord> older) {

@@ -64,7 +64,7 @@ public final class ChainBuild {
             StepContext ctx = new StepContext(t.name(), settings.outputDir().toAbsolutePath().resolve(".work")
                     .resolve(vmName), listener, cancellation, masker);
             Optional<BuildResult.StageResult> reused = settings.force() ? Optional.empty() : reuse(t, image, digest);
-            if (reused.isPresent() && !(last && t.publish().isPresent() && settings.credentials().isPresent())) {
+            if (reused.isPresent() && !(last && settings.credentials().isPresent())) {
                 ctx.info("'" + t.name() + "' is up to date (" + image + "): reused, not rebuilt");
                 results.add(reused.get());
             } else {

@@ -54,7 +54,7 @@ public final class Preflight {
             }
         }
         ImageTemplate target = stages.get(stages.size() - 1);
-        if (target.publish().isPresent() && settings.credentials().isPresent() && !havePublisher) {
+        if (settings.credentials().isPresent() && !havePublisher) {
             problems.add(new TemplateException.Problem(target.location(),
                     "publishing needs imagebuilder-glance on the class path"));
         }

@@ -11,6 +11,7 @@ import io.imagebuilder.spi.MachineSpec;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.Machine;
 import io.imagebuilder.template.ProvisionerSpec;
+import io.imagebuilder.template.Publish;
 import io.imagebuilder.template.Source;
 
 import java.nio.file.Path;
@@ -113,7 +114,9 @@ public final class StagePlanner {
         if (!last && usesBuildKey(t)) {
             steps.add(BuildKeyFiles.keep(outputImage(settings, t)));
         }
-        publishStep(t).ifPresent(steps::add);
+        if (last) {
+            publishStep(t).ifPresent(steps::add);
+        }
         return steps;
     }
 
@@ -134,13 +137,25 @@ public final class StagePlanner {
                 + (guest == null ? "" : " guest=" + CodeFingerprint.of(guest.getClass()));
     }
 
-    /** The publish step, when the template publishes and credentials were given. */
+    /**
+     * The publish step, when credentials were given: with the template's publish settings, or for a template
+     * without them (a packme tree has none) private, named after the image, min-disk its disk size.
+     */
     public Optional<Step> publishStep(ImageTemplate t) {
         Optional<OpenStackCredentials> credentials = settings.credentials();
-        if (t.publish().isEmpty() || credentials.isEmpty()) {
+        if (credentials.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new PublishStep(publisher, t.publish().get(), credentials.get()));
+        Publish publish = t.publish().orElseGet(() -> defaultPublish(t));
+        return Optional.of(new PublishStep(publisher, publish, credentials.get()));
+    }
+
+    static Publish defaultPublish(ImageTemplate t) {
+        Publish named = Publish.named(t.name());
+        int minDiskGb = (int) ((t.machine().diskSizeMb() + 1023) / 1024);
+        return new Publish(named.imageName(), named.visibility(), minDiskGb, named.minRamMb(),
+                t.output().format().qemuName(), named.containerFormat(), named.isProtected(), named.properties(),
+                named.tags(), named.onConflict());
     }
 
     /** The machine with the build's overrides (accelerator, headless) applied. */
