@@ -207,13 +207,16 @@ class EndToEndIT {
     @Order(2)
     void anUnchangedChainIsReusedWithoutStartingAnything() throws Exception {
         long start = System.nanoTime();
-        CliRun run = cli(Map.of(), "--templates", Fixtures.TEMPLATES.toString(), "--only", "visa-ci",
-                "--output", output.toString());
+        CliRun run = cli(Map.of("OS_CLIENT_CONFIG_FILE", Fixtures.openStackState().resolve("clouds.yaml")
+                .toString()), "--templates", Fixtures.TEMPLATES.toString(), "--only", "visa-ci",
+                "--output", output.toString(), "--publish", "--os-cloud", "imagebuilder-test");
         long seconds = (System.nanoTime() - start) / 1_000_000_000;
         System.out.println("unchanged rebuild (CLI, own JVM) took " + seconds + " s");
         assertEquals(0, run.status(), run.output());
         assertTrue(run.output().contains("reused  ci-base") && run.output().contains("reused  visa-ci"),
                 run.output());
+        assertTrue(run.output().contains("not uploaded again") && run.output().contains("published image "
+                + publishedId), "the image in Glance is the one published before: " + run.output());
         String log = run.output().lines().filter(l -> l.startsWith("log: ")).findFirst().orElseThrow();
         assertTrue(Files.size(Path.of(log.substring(5))) > 0, "the build's log file");
         assertTrue(seconds < 60, "a cache hit takes seconds, not a build: " + seconds + " s");
