@@ -1,6 +1,7 @@
 package io.imagebuilder.qemu.internal;
 
 import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.qemu.internal.qcow2.CompressedQcow2Writer;
 import io.imagebuilder.template.Output;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Writes the finished disk in the output's format in one qemu-img pass, into {@code TARGET.part} renamed at
- * the end, so a failed or cancelled conversion never leaves a file that looks finished.
+ * Writes the finished disk in the output's format in one pass, into {@code TARGET.part} renamed at the end, so a
+ * failed or cancelled conversion never leaves a file that looks finished. Compressed qcow2 is written by
+ * {@link CompressedQcow2Writer} where it can read the source directly, by qemu-img otherwise.
  */
 public final class DiskConverter {
 
@@ -37,8 +40,15 @@ public final class DiskConverter {
         long started = System.nanoTime();
         try {
             Files.deleteIfExists(part);
+            Optional<CompressedQcow2Writer.SourceReader> direct = plan.kind() == ConvertPlan.Kind.COPY
+                    ? Optional.empty() : CompressedQcow2Writer.prepare(source, output, img);
             if (plan.kind() == ConvertPlan.Kind.COPY) {
                 copySparse(source, part, ctx);
+            } else if (direct.isPresent()) {
+                int threads = Runtime.getRuntime().availableProcessors();
+                ctx.info("compressing " + (direct.get().dataBytes() >> 20) + " MiB of data on " + threads
+                        + " threads");
+                new CompressedQcow2Writer(output.compression(), threads).write(direct.get(), part, ctx);
             } else {
                 AtomicLong lastPermille = new AtomicLong(-1);
                 long total = info.virtualSize();
