@@ -41,7 +41,7 @@ public final class DiskConverter {
         try {
             Files.deleteIfExists(part);
             Optional<CompressedQcow2Writer.SourceReader> direct = plan.kind() == ConvertPlan.Kind.COPY
-                    ? Optional.empty() : CompressedQcow2Writer.prepare(source, output, img);
+                    ? Optional.empty() : CompressedQcow2Writer.prepare(source, info, output, img);
             if (plan.kind() == ConvertPlan.Kind.COPY) {
                 copySparse(source, part, ctx);
             } else if (direct.isPresent()) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,12 +53,16 @@ public final class CompressedQcow2Writer {
      * Whether this writer can do the conversion: the system library loads and every data cluster of the
      * source chain is stored uncompressed. Empty when qemu-img has to.
      */
-    public static Optional<SourceReader> prepare(Path source, Output output, QemuImg img) throws IOException {
-        if (output.format() != Output.Format.QCOW2 || output.compression() == Output.Compression.NONE
-                || !ClusterCompressor.available(output.compression())) {
+    public static Optional<SourceReader> prepare(Path source, QemuImg.Info info, Output output, QemuImg img)
+            throws IOException {
+        if (output.format() != Output.Format.QCOW2 || output.compression() == Output.Compression.NONE) {
             return Optional.empty();
         }
-        return SourceExtents.of(source, img).map(SourceReader::new);
+        // loading the library (JNA's first use costs ~0.1 s) overlaps with qemu-img map
+        CompletableFuture<Boolean> library = CompletableFuture.supplyAsync(
+                () -> ClusterCompressor.available(output.compression()));
+        Optional<SourceExtents> extents = SourceExtents.of(source, info, img);
+        return library.join() ? extents.map(SourceReader::new) : Optional.empty();
     }
 
     /** The source's data, grouped by the output cluster it falls in. */

@@ -28,9 +28,9 @@ record SourceExtents(long virtualSize, List<Extent> data) {
     private static final Pattern OFFSET = Pattern.compile("\"offset\":\\s*(\\d+)");
     private static final Pattern COMPRESSED = Pattern.compile("\"compressed\":\\s*true");
 
-    static Optional<SourceExtents> of(Path source, QemuImg img) throws IOException {
-        List<Path> chain = chain(source, img);
-        long virtualSize = img.info(source).virtualSize();
+    static Optional<SourceExtents> of(Path source, QemuImg.Info info, QemuImg img) throws IOException {
+        List<Path> chain = chain(source, info, img);
+        long virtualSize = info.virtualSize();
         String map = img.run(List.of("map", "--output=json", source.toString()), null);
         List<Extent> data = new ArrayList<>();
         for (String line : map.split("\n")) {
@@ -56,13 +56,15 @@ record SourceExtents(long virtualSize, List<Extent> data) {
     }
 
     /** The image, then its backing file, and so on: index = qemu-img map's depth. */
-    private static List<Path> chain(Path source, QemuImg img) throws IOException {
+    private static List<Path> chain(Path source, QemuImg.Info info, QemuImg img) throws IOException {
         List<Path> chain = new ArrayList<>();
         Path current = source.toAbsolutePath();
-        while (current != null && chain.size() < 64) {
+        Optional<String> backing = info.backingFile();
+        chain.add(current);
+        while (backing.isPresent() && chain.size() < 64) {
+            current = current.getParent().resolve(backing.get());
             chain.add(current);
-            Optional<String> backing = img.info(current).backingFile();
-            current = backing.map(Path::of).map(current.getParent()::resolve).orElse(null);
+            backing = img.info(current).backingFile();
         }
         return chain;
     }
