@@ -43,7 +43,9 @@ final class ConvertStep implements Step {
         driver.convert(ctx.require(BuildKeys.DISK), part(), output, ctx);
         String sha256 = Checksums.sha256(part());
         Files.move(part(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.writeString(sha256File(target), sha256 + "  " + target.getFileName() + "\n");
+        Path shaPart = sha256File(target).resolveSibling(sha256File(target).getFileName() + ".part");
+        Files.writeString(shaPart, sha256 + "  " + target.getFileName() + "\n");
+        Files.move(shaPart, sha256File(target), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         ctx.info("wrote " + target + " (" + Files.size(target) / (1 << 20) + " MiB, sha256 " + sha256 + ")");
         ctx.put(BuildKeys.OUTPUT, new BuildResult.StageResult(ctx.stage(), target, output.format(),
                 Files.size(target), sha256, List.of(), false));
