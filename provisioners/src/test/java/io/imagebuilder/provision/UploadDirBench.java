@@ -7,6 +7,8 @@ import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.provision.internal.SshGuestSession;
 import io.imagebuilder.spi.GuestAccess.TemporaryKey;
 import io.imagebuilder.template.Communicator;
+import io.imagebuilder.template.Location;
+import io.imagebuilder.template.ProvisionerSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Run by bench/upload-dir: logs in with a key and uploads a directory tree with {@link SshGuestSession}, printing
+ * Run by bench/upload-dir: logs in with a key and uploads a directory tree with the file provisioner, printing
  * {@code ours_seconds=X} (login + upload, measured inside the JVM) and the negotiated cipher.
  * Args: host port privateKey localDir remoteDir
  */
@@ -37,7 +39,9 @@ public final class UploadDirBench {
         long start = System.nanoTime();
         try (SshGuestSession s = SshGuestSession.open(host, port, comm, TemporaryKey.NONE, List::of, ctx)) {
             long connected = System.nanoTime();
-            s.uploadDirectory(localDir, remoteDir, ctx);
+            // the file provisioner, as a template's "file: {source: tree/, destination: ...}" runs it
+            new SshGuestAccess().provision(new ProvisionerSpec.FileUpload(Location.UNKNOWN, "file[1]", localDir,
+                    remoteDir, true, ProvisionerSpec.Common.defaults()), s, ctx);
             long end = System.nanoTime();
             System.out.printf("cipher=%s%nlogin_seconds=%.2f%nours_seconds=%.2f%n", s.cipher(),
                     (connected - start) / 1e9, (end - start) / 1e9);
