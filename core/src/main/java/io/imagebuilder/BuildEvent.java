@@ -19,7 +19,7 @@ public sealed interface BuildEvent {
     /** A step failed; the cleanups of the steps that ran follow. */
     record StepFailed(String stage, String step, Throwable error) implements BuildEvent {}
 
-    /** A step's cleanup ran ({@code failed} tells whether the build as a whole failed). */
+    /** A step's cleanup ran. */
     record CleanupRan(String stage, String step) implements BuildEvent {}
 
     /** A cleanup failed; the other cleanups still run. */

@@ -1,7 +1,6 @@
 package io.imagebuilder;
 
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +40,6 @@ public final class BuildHandle {
             return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
-        } catch (CancellationException e) {
-            throw new BuildCancelledException("?", "?");
         }
     }
 

@@ -28,7 +28,6 @@ final class RecordingServices implements MachineDriver, GuestAccess {
 
     final List<String> calls = new CopyOnWriteArrayList<>();
     volatile Consumer<ProvisionerSpec> onProvision = spec -> { };
-    volatile MachineSpec lastSpec;
 
     @Override
     public void prepareDisk(DiskPlan plan, StepContext ctx) throws Exception {
@@ -38,7 +37,6 @@ final class RecordingServices implements MachineDriver, GuestAccess {
 
     @Override
     public MachineInstance start(MachineSpec spec, StepContext ctx) {
-        lastSpec = spec;
         calls.add("start " + spec.name().replaceAll("-[0-9a-f]{8}$", ""));
         return new MachineInstance() {
             boolean closed;

@@ -14,8 +14,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * Runs a build's steps in order, then the cleanups of every step that ran, newest first (Packer's multistep).
- * A failing cleanup is reported and the others still run. With {@link OnError#ABORT} a failed build runs no
- * cleanup, so its VM, disks and logs stay for debugging.
+ * A failing cleanup is reported and the others still run. With {@link OnError#ABORT} a failed build keeps its
+ * VM, disks and logs for debugging; only what lives in this process (see {@link Step#cleansUpOnAbort}) goes.
  */
 public final class Pipeline {
 
@@ -54,8 +54,11 @@ public final class Pipeline {
             ImageBuildException failure = toBuildException(ctx, error);
             ctx.emit(new BuildEvent.StepFailed(ctx.stage(), ctx.currentStep(), failure));
             if (onError == OnError.ABORT && !(failure instanceof BuildCancelledException)) {
+                Deque<Step> inProcess = new ArrayDeque<>(ran.stream().filter(Step::cleansUpOnAbort).toList());
+                ran.removeAll(inProcess);
                 ctx.log(BuildEvent.Level.WARN, "on-error=abort: cleanup skipped; left in place: "
                         + ran.stream().map(Step::name).toList() + " (work folder " + ctx.workDir() + ")");
+                cleanup(inProcess, ctx, failure);
             } else {
                 cleanup(ran, ctx, failure);
             }

@@ -16,4 +16,13 @@ public interface Step {
     /** Undo what {@link #run} made. Called even if run threw part-way: be ready for half-made state. */
     default void cleanup(StepContext ctx) throws Exception {
     }
+
+    /**
+     * Whether the cleanup runs even with on-error=abort: true for what lives only in this process (an HTTP
+     * server, an SSH connection), which nobody could inspect once the build returned; false (the default) for
+     * what is kept for debugging (the VM, disks, logs).
+     */
+    default boolean cleansUpOnAbort() {
+        return false;
+    }
 }

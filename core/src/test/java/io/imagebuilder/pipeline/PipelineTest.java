@@ -72,9 +72,16 @@ class PipelineTest {
     @Test
     void abortKeepsEverythingAndSaysWhat() {
         Step failing = step("boom", () -> { throw new IllegalStateException("x"); }, () -> { });
+        Step http = new Step() {
+            public String name() { return "http-server"; }
+            public void run(StepContext c) { trace.add("run http-server"); }
+            public void cleanup(StepContext c) { trace.add("cleanup http-server"); }
+            public boolean cleansUpOnAbort() { return true; }
+        };
         assertThrows(ImageBuildException.class,
-                () -> new Pipeline(List.of(ok("start-vm"), failing)).run(ctx(), OnError.ABORT));
-        assertEquals(List.of("run start-vm", "run boom"), trace);
+                () -> new Pipeline(List.of(ok("start-vm"), http, failing)).run(ctx(), OnError.ABORT));
+        assertEquals(List.of("run start-vm", "run http-server", "run boom", "cleanup http-server"), trace,
+                "the VM stays for debugging; the in-process HTTP server does not");
         assertTrue(events.stream().anyMatch(ev -> ev instanceof BuildEvent.Message m
                 && m.text().contains("cleanup skipped") && m.text().contains("start-vm")), events.toString());
     }

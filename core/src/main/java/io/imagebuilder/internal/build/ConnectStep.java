@@ -37,4 +37,9 @@ final class ConnectStep implements Step {
     public void cleanup(StepContext ctx) {
         ctx.remove(BuildKeys.SESSION).ifPresent(GuestSession::close);
     }
+
+    @Override
+    public boolean cleansUpOnAbort() {
+        return true; // only this process holds it
+    }
 }

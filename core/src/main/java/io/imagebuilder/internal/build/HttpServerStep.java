@@ -54,4 +54,9 @@ final class HttpServerStep implements Step {
     public void cleanup(StepContext ctx) {
         ctx.remove(BuildKeys.HTTP_SERVER).ifPresent(HttpFileServer::close);
     }
+
+    @Override
+    public boolean cleansUpOnAbort() {
+        return true; // only this process holds it
+    }
 }

@@ -1,6 +1,5 @@
 package io.imagebuilder.template.internal;
 
-import io.imagebuilder.template.Location;
 import io.imagebuilder.template.Secret;
 import io.imagebuilder.template.internal.YNode.YScalar;
 
@@ -95,11 +94,6 @@ public final class VariableScope implements Renderer.Vars {
             }
         }
         return null;
-    }
-
-    /** Where a variable's value was written, for messages. */
-    public Optional<Location> origin(String name) {
-        return Optional.ofNullable(written(name)).map(YScalar::location);
     }
 
     /** Every variable written or used, with its value; secrets masked. For plan output and cache digests. */
