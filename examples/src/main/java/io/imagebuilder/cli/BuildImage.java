@@ -71,11 +71,14 @@ public final class BuildImage implements Callable<Integer> {
     TemplateOptions options;
 
     @Option(names = "--publish", description = "Upload the final image to Glance (credentials from OS_*"
-            + " variables or --os-cloud).")
+            + " variables or --os-cloud). The build-image script adds it when OS_AUTH_URL or OS_CLOUD is set.")
     boolean publish;
 
+    @Option(names = "--no-publish", description = "Do not publish, even with OS_* variables set.")
+    boolean noPublish;
+
     @Option(names = "--os-cloud", paramLabel = "NAME", description = "Cloud of clouds.yaml to publish to"
-            + " (env OS_CLOUD).")
+            + " (env OS_CLOUD); implies --publish.")
     String osCloud;
 
     @Option(names = {"-v", "--verbose"}, description = "Also show guest output and debug messages.")
@@ -100,7 +103,7 @@ public final class BuildImage implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImageBuilder builder = options.builder(defaultTemplates(), defaultImage());
-        if (publish) {
+        if ((publish || osCloud != null) && !noPublish) {
             Map<String, String> env = new HashMap<>(System.getenv());
             if (osCloud != null) {
                 env.put("OS_CLOUD", osCloud);
@@ -108,7 +111,7 @@ public final class BuildImage implements Callable<Integer> {
             builder = builder.publishTo(OpenStackCredentials.fromEnvironment(env));
         }
         Path logFile = options.output.resolve("logs").resolve("build-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".log");
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");
         try (ConsoleProgress progress = new ConsoleProgress(System.out, logFile, verbose)) {
             System.out.println("log: " + logFile);
             BuildHandle handle = builder.listener(progress).start();

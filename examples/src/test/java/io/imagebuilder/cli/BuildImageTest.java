@@ -56,7 +56,8 @@ class BuildImageTest {
         String help = output();
         for (String option : new String[] {"-pp, --pam-public", "-rp, --root-password", "-hp, --http-proxy",
             "-np, --no-proxy", "-nh, --not-headless", "--templates", "--only", "--var", "--force", "--on-error",
-            "--publish", "--os-cloud", "Exit status:", "130", "plan", "validate", "publish", "owner-script",
+            "--publish", "--no-publish", "--os-cloud", "Exit status:", "130", "plan", "validate", "publish",
+            "owner-script",
             "VISA_PAM_PUBLIC_KEY"}) {
             assertTrue(help.contains(option), option + " missing from:\n" + help);
         }

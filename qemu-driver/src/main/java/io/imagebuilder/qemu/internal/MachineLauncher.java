@@ -57,6 +57,9 @@ public final class MachineLauncher {
                                 + " MB); SSH: 127.0.0.1:" + port + " -> guest port " + spec.guestSshPort()
                                 + "; serial log: " + spec.serialLog());
                         vnc.ifPresent(v -> ctx.info("watch the console: " + v));
+                        if (!spec.machine().headless()) {
+                            vnc.ifPresent(v -> ConsoleViewer.open(v, System.getenv(), ctx));
+                        }
                         return new LibvirtInstance(uri, conn, dom, spec.name(), port, vnc, spec.serialLog(), ctx);
                     } catch (RuntimeException | Error e) {
                         undefineQuietly(dom); // started, but nobody would own it
