@@ -2,6 +2,7 @@ package io.imagebuilder.cli;
 
 import io.imagebuilder.ImageBuilder;
 import io.imagebuilder.OnError;
+import io.imagebuilder.qemu.LibvirtDriver;
 import io.imagebuilder.template.Accelerator;
 import picocli.CommandLine.Option;
 
@@ -68,6 +69,10 @@ final class TemplateOptions {
     @Option(names = "--accelerator", paramLabel = "auto|kvm|tcg", description = "Override the accelerator.")
     String accelerator;
 
+    @Option(names = "--libvirt-uri", paramLabel = "URI", description = "The libvirtd to run the build VM"
+            + " (default: env LIBVIRT_DEFAULT_URI, else qemu:///system).")
+    String libvirtUri;
+
     /** The builder these options describe. */
     ImageBuilder builder(Path defaultTemplates, String defaultImage) throws java.io.IOException {
         Path root = templates != null ? templates : defaultTemplates;
@@ -89,6 +94,9 @@ final class TemplateOptions {
         }
         if (accelerator != null) {
             b = b.accelerator(Accelerator.parse(accelerator));
+        }
+        if (libvirtUri != null) {
+            b = b.driver(new LibvirtDriver(libvirtUri));
         }
         return b;
     }

@@ -24,9 +24,19 @@ public final class LibvirtDriver implements MachineDriver {
     private final String uri;
     private final MachineLauncher launcher;
 
-    /** For {@link java.util.ServiceLoader}: connects to {@value #DEFAULT_URI}. */
+    /**
+     * For {@link java.util.ServiceLoader}: connects to {@code LIBVIRT_DEFAULT_URI} (libvirt's own variable) when
+     * set, else {@value #DEFAULT_URI}. Images, serial logs and the SSH forward are local to this machine, so the
+     * URI names a libvirtd here (qemu:///system, qemu:///session), or one on a host that shares this machine's
+     * files and loopback.
+     */
     public LibvirtDriver() {
-        this(DEFAULT_URI);
+        this(defaultUri(System.getenv()));
+    }
+
+    static String defaultUri(java.util.Map<String, String> env) {
+        String fromEnv = env.get("LIBVIRT_DEFAULT_URI");
+        return fromEnv == null || fromEnv.isBlank() ? DEFAULT_URI : fromEnv.trim();
     }
 
     public LibvirtDriver(String uri) {
