@@ -75,6 +75,13 @@ class TemplateErrorsTest {
     }
 
     @Test
+    void environmentNamesMustBeShellNames() {
+        TemplateException e = fails(DISK + "provisioners:\n  - shell:\n      inline: [env]\n"
+                + "      environment: {GOOD: 1, 'BAD-NAME': 2}\n");
+        assertProblem(e, at(7), "shell[1]: 'BAD-NAME' is not a shell variable name");
+    }
+
+    @Test
     void bootstrapPackagesMustBePackageNames() {
         TemplateException e = fails("source:\n  bootstrap:\n    suite: bookworm\n"
                 + "    packages: [curl, 'vim; reboot']\n");

@@ -107,6 +107,8 @@ final class ProvisionerMapper {
                 }
             }
         }
+        env.keySet().stream().filter(k -> !k.matches("[A-Za-z_][A-Za-z0-9_]*")).forEach(k ->
+                s.error("environment", name + ": '" + k + "' is not a shell variable name"));
         return new ProvisionerSpec.Shell(at, name, inline, scripts, env,
                 s.string("execute_command", ProvisionerSpec.Shell.PACKER_EXECUTE_COMMAND),
                 s.parsed("expect_disconnect", false, Values::bool), common);

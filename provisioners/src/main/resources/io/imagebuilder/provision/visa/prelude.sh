@@ -41,10 +41,22 @@ install_packages() {
         done
         # shellcheck disable=SC2086 # word splitting wanted: package names have no spaces
         apt-get install -y -q --no-install-recommends $pkgs
-    elif command -v dnf >/dev/null 2>&1; then
-        dnf install -y "$@"
-    elif command -v yum >/dev/null 2>&1; then
-        yum install -y "$@"
+    elif command -v dnf >/dev/null 2>&1 || command -v yum >/dev/null 2>&1; then
+        manager=$(command -v dnf || command -v yum)
+        pkgs=""
+        for want in "$@"; do  # "a|b": the first the repositories have
+            found=""
+            rest=$want
+            while [ -n "$rest" ] && [ -z "$found" ]; do
+                pkg=${rest%%|*}
+                if [ "$pkg" = "$rest" ]; then rest=""; else rest=${rest#*|}; fi
+                "$manager" -q info "$pkg" >/dev/null 2>&1 && found=$pkg
+            done
+            [ -n "$found" ] || { echo "none of the packages '$want' is available" >&2; return 1; }
+            pkgs="$pkgs $found"
+        done
+        # shellcheck disable=SC2086 # word splitting wanted: package names have no spaces
+        "$manager" install -y $pkgs
     else
         echo "no apt-get, dnf or yum in the guest: install $* in an earlier step" >&2
         return 1
