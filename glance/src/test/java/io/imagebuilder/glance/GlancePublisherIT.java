@@ -107,6 +107,19 @@ class GlancePublisherIT {
     }
 
     @Test
+    void everyVisibilityReachesGlance() throws Exception {
+        Path f = randomFile(dir.resolve("small.raw"), 1, 3);
+        for (Publish.Visibility v : Publish.Visibility.values()) {
+            Publish p = new Publish(name("vis-" + v.apiName()), v, 0, 0, "raw", "bare", false, Map.of(), List.of(),
+                    Publish.OnConflict.KEEP_BOTH);
+            PublishedImage img = new GlancePublisher().publish(f, p, OpenStackFixture.credentials());
+            JsonNode j = new ObjectMapper().readTree(OpenStackFixture.send(OpenStackFixture.access(), "GET",
+                    "images/" + img.id(), null).body());
+            assertEquals(v.apiName(), j.path("visibility").asText(), v.toString());
+        }
+    }
+
+    @Test
     void publishesQcow2MadeByQemuImg() throws Exception {
         Path f = dir.resolve("disk.qcow2");
         exec("qemu-img", "create", "-q", "-f", "qcow2", f.toString(), "64M");

@@ -55,8 +55,9 @@ public final class GlanceClient {
     /** Our project's images of exactly this name (others' public images of that name are not ours to replace). */
     public List<ImageRecord> findByName(String name) {
         List<ImageRecord> out = new ArrayList<>();
-        String path = "images?limit=1000&owner=" + URLEncoder.encode(access.projectId(), StandardCharsets.UTF_8)
-                + "&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        // visibility=all: community images are not in the default listing, but are ours to replace
+        String path = "images?limit=1000&visibility=all&owner=" + URLEncoder.encode(access.projectId(),
+                StandardCharsets.UTF_8) + "&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
         for (JsonNode n : send("find", "GET", path, null, null, 200).path("images")) {
             out.add(ImageRecord.of(n));
         }
