@@ -50,10 +50,13 @@ final class SshConnector implements AutoCloseable {
     /** Between attempts: short, so a freshly started sshd is noticed within a second. */
     static final Duration POLL = Duration.ofMillis(250);
     static final Duration TCP_CONNECT_TIMEOUT = Duration.ofSeconds(1);
-    /** From TCP connect to sshd's banner; longer means the forward accepted for a guest that is not up yet. */
-    static final Duration BANNER_TIMEOUT = Duration.ofSeconds(3);
-    /** Attempts under way at once; with one every POLL, a hung one is replaced long before it gives up. */
-    static final int MAX_IN_FLIGHT = 16;
+    /**
+     * An attempt connected this long without sshd's banner may be hung on QEMU's forward (see connect): a
+     * second one is started beside it. It is not abandoned: a slow but real sshd answers it in the end.
+     */
+    static final Duration STALE = Duration.ofSeconds(1);
+    /** Attempts under way at once. */
+    static final int MAX_IN_FLIGHT = 8;
     /** Key exchange + login of one attempt; TCG guests need a few seconds for it. */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     /** Packer's ssh_handshake_attempts: logins refused this often in a row end the wait. */
@@ -149,10 +152,12 @@ final class SshConnector implements AutoCloseable {
 
     /**
      * Polls until a session is authenticated; fails fast on refused logins and on a changed host key.
-     * Attempts overlap: a new one starts every {@link #POLL} while earlier ones still wait. Under QEMU user
-     * networking the host side of the port forward accepts at once, even while the guest cannot answer yet,
-     * so one attempt made early in the boot may hang; the attempt that starts just after sshd is up is not
-     * held up behind it, and the build notices sshd within a poll interval plus one login.
+     * Under QEMU user networking the host side of the port forward accepts at once, even while the guest
+     * cannot answer yet; such an attempt hangs until QEMU's own SYN to the guest is answered or given up, which
+     * can be many seconds after sshd came up. So while every attempt under way has hung for {@link #STALE}
+     * without a banner, another one starts beside them; attempts refused at once (the guest is up, sshd not
+     * yet) are retried every {@link #POLL}. Once sshd has answered one, no more start: the build notices sshd
+     * within a poll interval plus one login, and a booting TCG guest is not flooded with connections.
      */
     ClientSession connect(Supplier<List<String>> serialTail, StepContext ctx) throws IOException {
         long deadline = System.nanoTime() + communicator.timeout().toNanos();
@@ -168,15 +173,17 @@ final class SshConnector implements AutoCloseable {
         int authFailures = 0;
         String lastError = "no answer";
         long nextStart = System.nanoTime();
+        long youngest = 0;
         try {
             while (true) {
                 ctx.cancellation().check();
                 long now = System.nanoTime();
-                // no new attempt while one is past the banner: sshd answered, its login is under way
-                if (inFlight.size() < MAX_IN_FLIGHT && handshaking.get() == 0 && now >= nextStart
+                boolean allStale = inFlight.isEmpty() || now - youngest >= STALE.toNanos();
+                if (inFlight.size() < MAX_IN_FLIGHT && allStale && handshaking.get() == 0 && now >= nextStart
                         && now < deadline) {
                     inFlight.add(finished.submit(() -> attempt(deadline)));
                     attempts++;
+                    youngest = now;
                     nextStart = now + POLL.toNanos();
                 }
                 Future<Attempt> done = finished.poll(Math.max(1, nextStart - System.nanoTime()),
@@ -254,10 +261,12 @@ final class SshConnector implements AutoCloseable {
             if (session == null) {
                 return new Attempt(null, describe(cf.getException()), false);
             }
-            if (!awaitBanner(session)) {
+            long handshakeEnd = System.nanoTime() + Math.min(HANDSHAKE_TIMEOUT.toNanos(), deadline - System.nanoTime());
+            if (!awaitBanner(session, handshakeEnd)) {
+                String why = session.isClosed() ? "connection closed before sshd answered"
+                        : "no SSH banner within " + HANDSHAKE_TIMEOUT.toSeconds() + " s";
                 session.close(true);
-                return new Attempt(null, "connected, but no SSH banner within " + BANNER_TIMEOUT.toMillis()
-                        + " ms", false);
+                return new Attempt(null, why, false);
             }
             handshaking.incrementAndGet();
             try {
@@ -294,8 +303,7 @@ final class SshConnector implements AutoCloseable {
     }
 
     /** Waits for the server's identification line: the sign that a real sshd, not only the forward, answered. */
-    private static boolean awaitBanner(ClientSession session) {
-        long until = System.nanoTime() + BANNER_TIMEOUT.toNanos();
+    private static boolean awaitBanner(ClientSession session, long until) {
         while (session.getServerVersion() == null) {
             if (session.isClosed() || System.nanoTime() >= until) {
                 return session.getServerVersion() != null;
