@@ -236,7 +236,7 @@ class EndToEndIT {
             String shown = Fixtures.run(60, List.of("openstack", "image", "show", id, "-f", "value", "-c",
                     "visibility", "-c", "min_disk", "-c", "status", "-c", "properties"), openrc);
             System.out.println(shown);
-            assertTrue(shown.contains("public") && shown.contains("active") && shown.contains("visa='cli'"),
+            assertTrue(shown.contains("public") && shown.contains("active") && shown.contains("'visa': 'cli'"),
                     shown);
         } finally {
             Fixtures.run(60, List.of("openstack", "image", "delete", id), openrc);

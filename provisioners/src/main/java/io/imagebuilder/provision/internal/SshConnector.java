@@ -52,11 +52,12 @@ final class SshConnector implements AutoCloseable {
     static final Duration TCP_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /**
      * An attempt connected this long without sshd's banner may be hung on QEMU's forward (see connect): a
-     * second one is started beside it. It is not abandoned: a slow but real sshd answers it in the end.
+     * second one is started beside it (at most {@link #MAX_IN_FLIGHT}). It is not abandoned: a slow but real
+     * sshd answers it in the end.
      */
-    static final Duration STALE = Duration.ofSeconds(1);
+    static final Duration STALE = Duration.ofMillis(750);
     /** Attempts under way at once. */
-    static final int MAX_IN_FLIGHT = 8;
+    static final int MAX_IN_FLIGHT = 4;
     /** Key exchange + login of one attempt; TCG guests need a few seconds for it. */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     /** Packer's ssh_handshake_attempts: logins refused this often in a row end the wait. */
@@ -268,7 +269,13 @@ final class SshConnector implements AutoCloseable {
                 session.close(true);
                 return new Attempt(null, why, false);
             }
-            handshaking.incrementAndGet();
+            // One login at a time: sshd answered, and a booting TCG guest doing several key exchanges at once
+            // would finish each of them later.
+            if (handshaking.incrementAndGet() > 1) {
+                handshaking.decrementAndGet();
+                session.close(true);
+                return new Attempt(null, "another attempt is logging in", false);
+            }
             try {
                 return login(session, deadline);
             } finally {

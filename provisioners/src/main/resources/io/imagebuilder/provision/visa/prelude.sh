@@ -27,9 +27,34 @@ pick_package() {
     return 1
 }
 
-# install_packages PKG...: installs with the distribution's package manager; "a|b" means a, else b.
+# installed "a|b": one of the alternatives is installed already.
+installed() {
+    rest=$1
+    while [ -n "$rest" ]; do
+        pkg=${rest%%|*}
+        if [ "$pkg" = "$rest" ]; then rest=""; else rest=${rest#*|}; fi
+        if command -v dpkg-query >/dev/null 2>&1; then
+            dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' && return 0
+        elif command -v rpm >/dev/null 2>&1; then
+            rpm -q "$pkg" >/dev/null 2>&1 && return 0
+        fi
+    done
+    return 1
+}
+
+# install_packages PKG...: installs with the distribution's package manager; "a|b" means a, else b. When all
+# are there already (a base image that has them), the package index is not even refreshed.
 install_packages() {
-    [ $# -gt 0 ] || return 0
+    wanted=""
+    for want in "$@"; do
+        installed "$want" || wanted="$wanted $want"
+    done
+    # shellcheck disable=SC2086 # word splitting wanted: package names have no spaces
+    set -- $wanted
+    if [ $# -eq 0 ]; then
+        echo "packages already installed"
+        return 0
+    fi
     if command -v apt-get >/dev/null 2>&1; then
         if [ -z "${APT_UPDATED:-}" ]; then
             apt-get update -q
