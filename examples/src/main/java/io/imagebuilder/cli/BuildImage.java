@@ -63,6 +63,15 @@ public final class BuildImage implements Callable<Integer> {
         return Path.of(System.getProperty("imagebuilder.templates", "examples/templates"));
     }
 
+    /** OpenStack credentials from the OS_* environment, with {@code --os-cloud} (if given) as OS_CLOUD. */
+    static OpenStackCredentials credentials(String osCloud) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (osCloud != null) {
+            env.put("OS_CLOUD", osCloud);
+        }
+        return OpenStackCredentials.fromEnvironment(env);
+    }
+
     static String defaultImage() {
         return System.getProperty("imagebuilder.image", "visa-ci");
     }
@@ -104,11 +113,7 @@ public final class BuildImage implements Callable<Integer> {
     public Integer call() throws Exception {
         ImageBuilder builder = options.builder(defaultTemplates(), defaultImage());
         if ((publish || osCloud != null) && !noPublish) {
-            Map<String, String> env = new HashMap<>(System.getenv());
-            if (osCloud != null) {
-                env.put("OS_CLOUD", osCloud);
-            }
-            builder = builder.publishTo(OpenStackCredentials.fromEnvironment(env));
+            builder = builder.publishTo(credentials(osCloud));
         }
         Path logFile = options.output.resolve("logs").resolve("build-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");

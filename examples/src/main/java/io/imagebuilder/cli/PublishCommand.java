@@ -13,7 +13,6 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,11 +98,7 @@ final class PublishCommand implements Callable<Integer> {
             System.err.println("error: --public, --private, --community and --shared exclude each other");
             return BuildImage.USAGE;
         }
-        Map<String, String> env = new HashMap<>(System.getenv());
-        if (osCloud != null) {
-            env.put("OS_CLOUD", osCloud);
-        }
-        OpenStackCredentials credentials = OpenStackCredentials.fromEnvironment(env);
+        OpenStackCredentials credentials = BuildImage.credentials(osCloud);
         ImagePublisher publisher = ServiceLoader.load(ImagePublisher.class).findFirst().orElseThrow(
                 () -> new IllegalStateException("imagebuilder-glance is not on the class path"));
         Publish.Visibility visibility = visibilityPublic ? Publish.Visibility.PUBLIC

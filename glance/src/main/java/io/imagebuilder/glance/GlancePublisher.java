@@ -62,8 +62,7 @@ public final class GlancePublisher implements ImagePublisher {
             throw new GlancePublishException("read", image + " is not a readable file");
         }
         ctx.cancellation().check();
-        credentials.password().ifPresent(ctx.masker()::add);
-        credentials.applicationCredentialSecret().ifPresent(ctx.masker()::add);
+        maskSecrets(credentials, ctx);
         GlanceAccess access = KeystoneAuth.authenticate(credentials);
         ctx.masker().add(access.token());
         ctx.info("authenticated at Keystone; Glance is " + access.imageEndpoint());
@@ -102,8 +101,7 @@ public final class GlancePublisher implements ImagePublisher {
     @Override
     public Optional<PublishedImage> existing(String id, Publish publish, OpenStackCredentials credentials,
                                              StepContext ctx) {
-        credentials.password().ifPresent(ctx.masker()::add);
-        credentials.applicationCredentialSecret().ifPresent(ctx.masker()::add);
+        maskSecrets(credentials, ctx);
         try {
             GlanceAccess access = KeystoneAuth.authenticate(credentials);
             ctx.masker().add(access.token());
@@ -119,6 +117,11 @@ public final class GlancePublisher implements ImagePublisher {
             }
         }
         return Optional.empty();
+    }
+
+    private static void maskSecrets(OpenStackCredentials credentials, StepContext ctx) {
+        credentials.password().ifPresent(ctx.masker()::add);
+        credentials.applicationCredentialSecret().ifPresent(ctx.masker()::add);
     }
 
     private static void checkConflict(Publish publish, List<ImageRecord> older) {
