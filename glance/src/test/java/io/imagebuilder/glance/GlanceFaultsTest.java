@@ -48,6 +48,23 @@ class GlanceFaultsTest {
     }
 
     @Test
+    void anUnreachableKeystoneIsSaidSoAndNotCalledARefusal() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        OpenStackCredentials c = OpenStackCredentials.fromEnvironment(java.util.Map.of(
+                "OS_AUTH_URL", "http://127.0.0.1:" + closedPort + "/v3", "OS_USERNAME", "u",
+                "OS_PASSWORD", "p", "OS_PROJECT_NAME", "p"));
+        GlancePublishException e = assertThrows(GlancePublishException.class,
+                () -> publisher.publish(abc(), Publish.named("fake"), c));
+        assertEquals("authenticate", e.step());
+        assertTrue(e.getMessage().contains("cannot reach Keystone http://127.0.0.1:" + closedPort + "/v3"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("refused user"), e.getMessage());
+    }
+
+    @Test
     void aTokenThatExpiresMidPublishIsRenewedOnce() throws Exception {
         try (FakeCloud cloud = new FakeCloud(FakeCloud.Fault.TOKEN_EXPIRES_AFTER_UPLOAD)) {
             PublishedImage img = publisher.publish(abc(), Publish.named("fake"),

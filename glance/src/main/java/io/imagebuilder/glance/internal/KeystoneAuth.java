@@ -68,6 +68,10 @@ public final class KeystoneAuth {
             return new GlanceAccess(pick(catalog, c), Secret.of(os.getToken().getId()),
                     os.getToken().getProject().getId());
         } catch (ResponseException e) {
+            if (e.getStatus() == 0) { // openstack4j's ConnectionException: no HTTP answer at all
+                throw new GlancePublishException(STEP, "cannot reach Keystone " + url + ": " + e.getMessage(), -1,
+                        null);
+            }
             throw new GlancePublishException(STEP, "Keystone " + url + " refused user '" + user + "' (project '"
                     + c.projectName().orElse("") + "'): HTTP " + e.getStatus() + " " + e.getMessage(),
                     e.getStatus(), null);
