@@ -15,17 +15,25 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Shows a build to a person: stage and step with the elapsed time, a progress bar for conversions and uploads,
- * guest output when verbose; and writes every event with a timestamp to a log file. Texts arrive masked.
+ * guest output when verbose; and writes every event with a timestamp to a log file, if given one. Texts arrive
+ * masked.
  */
 final class ConsoleProgress implements BuildListener, AutoCloseable {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private final PrintStream out;
-    private final Writer log;
+    private final Writer log; // null: console only
     private final boolean verbose;
     private final Instant start = Instant.now();
     private int lastPercent = -1;
+
+    /** Console only (a publish: its messages are all on the console anyway). */
+    ConsoleProgress(PrintStream out) {
+        this.out = out;
+        this.log = null;
+        this.verbose = false;
+    }
 
     ConsoleProgress(PrintStream out, Path logFile, boolean verbose) throws IOException {
         this.out = out;
@@ -64,6 +72,9 @@ final class ConsoleProgress implements BuildListener, AutoCloseable {
     }
 
     private void writeLog(BuildEvent event) {
+        if (log == null) {
+            return;
+        }
         try {
             log.write(LocalTime.now().format(TIME) + " " + describe(event) + "\n");
             log.flush();
@@ -93,6 +104,8 @@ final class ConsoleProgress implements BuildListener, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        log.close();
+        if (log != null) {
+            log.close();
+        }
     }
 }

@@ -111,13 +111,13 @@ final class PublishCommand implements Callable<Integer> {
         SecretMasker masker = new SecretMasker();
         credentials.password().ifPresent(masker::add);
         credentials.applicationCredentialSecret().ifPresent(masker::add);
-        Path work = Files.createTempDirectory("imagebuilder-publish");
-        Path log = work.resolve("publish.log");
         Cancellation cancellation = new Cancellation();
         CountDownLatch ended = new CountDownLatch(1);
         CancelOnCtrlC ctrlC = new CancelOnCtrlC(cancellation::cancel, ended::await);
-        try (ctrlC; ConsoleProgress progress = new ConsoleProgress(System.out, log, false)) {
-            StepContext ctx = new StepContext(name, work, progress, cancellation, masker);
+        // Nothing is written beside the file or in a temp folder: the console shows every message.
+        try (ctrlC; ConsoleProgress progress = new ConsoleProgress(System.out)) {
+            StepContext ctx = new StepContext(name, file.toAbsolutePath().getParent(), progress, cancellation,
+                    masker);
             ImagePublisher.PublishedImage image = publisher.publish(file, publish, credentials, ctx);
             System.out.println("published " + image.name() + " id " + image.id() + " md5 " + image.checksumMd5());
             return BuildImage.OK;
@@ -129,8 +129,6 @@ final class PublishCommand implements Callable<Integer> {
             return BuildImage.FAILED;
         } finally {
             ended.countDown();
-            Files.deleteIfExists(log);
-            Files.deleteIfExists(work);
         }
     }
 }

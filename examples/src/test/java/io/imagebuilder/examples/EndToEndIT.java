@@ -188,8 +188,14 @@ class EndToEndIT {
 
     /** Runs the build-image CLI in its own JVM, as a user would; returns its exit status and output. */
     private static CliRun cli(Map<String, String> env, String... args) throws Exception {
+        return cli(env, List.of(), args);
+    }
+
+    private static CliRun cli(Map<String, String> env, List<String> jvmOptions, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "io.imagebuilder.cli.BuildImage"));
+                .toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.imagebuilder.cli.BuildImage"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("OS_"));
@@ -202,6 +208,12 @@ class EndToEndIT {
     }
 
     private record CliRun(int status, String output) {}
+
+    private static List<Path> listing(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
 
     @Test
     @Order(2)
@@ -227,10 +239,16 @@ class EndToEndIT {
     void theCliPublishesAFileLikeOpenstackImageCreate() throws Exception {
         Path state = Fixtures.openStackState();
         String name = "visa-ci-cli-" + ProcessHandle.current().pid();
-        CliRun run = cli(Map.of("OS_CLIENT_CONFIG_FILE", state.resolve("clouds.yaml").toString()), "publish",
+        Path tmp = Files.createTempDirectory("cli-publish-tmp");
+        List<Path> besideBefore = listing(output);
+        CliRun run = cli(Map.of("OS_CLIENT_CONFIG_FILE", state.resolve("clouds.yaml").toString()),
+                List.of("-Djava.io.tmpdir=" + tmp), "publish",
                 "--file", output.resolve("visa-ci.qcow2").toString(), name, "--os-cloud", "imagebuilder-test",
                 "--public", "--min-disk", "4", "--property", "visa=cli");
         assertEquals(0, run.status(), run.output());
+        assertEquals(List.of(), listing(tmp), "no temp copy, no temp log");
+        assertEquals(besideBefore, listing(output), "nothing written beside the image");
+        Files.delete(tmp);
         String id = run.output().replaceAll("(?s).*published " + name + " id (\\S+).*", "$1");
         try {
             String shown = Fixtures.run(60, List.of("openstack", "image", "show", id, "-f", "value", "-c",
