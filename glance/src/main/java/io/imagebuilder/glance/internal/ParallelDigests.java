@@ -1,9 +1,8 @@
 package io.imagebuilder.glance.internal;
 
-import java.security.MessageDigest;
+import java.nio.ByteBuffer;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -14,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * than sending) overlaps with the upload instead of delaying it. With {@code threads} 1 all digests share one
  * thread; otherwise the algorithms are spread over that many threads. The caller takes a buffer, fills it,
  * submits it, uses it (writes it to the socket) and releases it; a buffer is reused once every user has
- * released it. Memory: {@value #BUFFERS} buffers of the given size.
+ * released it. Memory: {@value #BUFFERS} direct buffers of the given size (read from a file without a copy on
+ * the heap, and hashed in place).
  */
 final class ParallelDigests implements AutoCloseable {
 
@@ -22,35 +22,34 @@ final class ParallelDigests implements AutoCloseable {
 
     /** A filled buffer, shared read-only by the caller and every digest thread. */
     static final class Chunk {
-        final byte[] buf;
-        final int len;
+        /** The data, from 0 to its limit; nobody moves its position or limit while it is shared. */
+        final ByteBuffer data;
         private final AtomicInteger users;
 
-        private Chunk(byte[] buf, int len, int users) {
-            this.buf = buf;
-            this.len = len;
+        private Chunk(ByteBuffer data, int users) {
+            this.data = data;
             this.users = new AtomicInteger(users);
         }
     }
 
-    private static final Chunk END = new Chunk(new byte[0], 0, 0);
+    private static final Chunk END = new Chunk(ByteBuffer.allocate(0), 0);
 
-    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
     private final List<Lane> lanes = new ArrayList<>();
 
-    private final List<MessageDigest> digests = new ArrayList<>();
+    private final List<Digest> digests = new ArrayList<>();
 
     ParallelDigests(int bufferSize, int threads, String... algorithms) throws NoSuchAlgorithmException {
         for (int i = 0; i < BUFFERS; i++) {
-            free.add(new byte[bufferSize]);
+            free.add(ByteBuffer.allocateDirect(bufferSize));
         }
         int n = Math.max(1, Math.min(threads, algorithms.length));
-        List<List<MessageDigest>> groups = new ArrayList<>();
+        List<List<Digest>> groups = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             groups.add(new ArrayList<>());
         }
         for (int i = 0; i < algorithms.length; i++) {
-            MessageDigest d = MessageDigest.getInstance(algorithms[i]);
+            Digest d = Digest.of(algorithms[i]);
             digests.add(d);
             groups.get(i % n).add(d);
         }
@@ -60,19 +59,19 @@ final class ParallelDigests implements AutoCloseable {
         lanes.forEach(l -> l.thread.start());
     }
 
-    /** A free buffer to fill (waits while all are in use). */
-    byte[] take() throws InterruptedException {
-        return free.take();
+    /** A free, cleared buffer to fill (waits while all are in use). */
+    ByteBuffer take() throws InterruptedException {
+        return free.take().clear();
     }
 
     /** Gives back a buffer that was taken but not submitted. */
-    void giveBack(byte[] buf) {
+    void giveBack(ByteBuffer buf) {
         free.add(buf);
     }
 
-    /** Hands the first {@code len} bytes of {@code buf} to every digest; call {@link #release} when done. */
-    Chunk submit(byte[] buf, int len) throws InterruptedException {
-        Chunk c = new Chunk(buf, len, lanes.size() + 1);
+    /** Hands what was put in {@code buf} (up to its position) to every digest; call {@link #release} when done. */
+    Chunk submit(ByteBuffer buf) throws InterruptedException {
+        Chunk c = new Chunk(buf.flip(), lanes.size() + 1);
         for (Lane l : lanes) {
             l.queue.put(c);
         }
@@ -81,7 +80,7 @@ final class ParallelDigests implements AutoCloseable {
 
     void release(Chunk c) {
         if (c.users.decrementAndGet() == 0) {
-            free.add(c.buf);
+            free.add(c.data);
         }
     }
 
@@ -94,8 +93,8 @@ final class ParallelDigests implements AutoCloseable {
         for (Lane l : lanes) {
             l.thread.join();
         }
-        for (MessageDigest d : digests) {
-            out.add(HexFormat.of().formatHex(d.digest()));
+        for (Digest d : digests) {
+            out.add(d.hex());
         }
         return out;
     }
@@ -104,14 +103,23 @@ final class ParallelDigests implements AutoCloseable {
     @Override
     public void close() {
         lanes.forEach(l -> l.thread.interrupt());
+        for (Lane l : lanes) {
+            try {
+                l.thread.join(); // a digest is freed only once no thread uses it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // freeing is skipped: a few bytes of native memory, once
+            }
+        }
+        digests.forEach(Digest::close);
     }
 
     private final class Lane implements Runnable {
-        final List<MessageDigest> group;
+        final List<Digest> group;
         final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(BUFFERS + 1);
         final Thread thread;
 
-        Lane(List<MessageDigest> group, String name) {
+        Lane(List<Digest> group, String name) {
             this.group = group;
             this.thread = new Thread(this, name);
             this.thread.setDaemon(true);
@@ -121,8 +129,8 @@ final class ParallelDigests implements AutoCloseable {
         public void run() {
             try {
                 for (Chunk c = queue.take(); c != END; c = queue.take()) {
-                    for (MessageDigest d : group) {
-                        d.update(c.buf, 0, c.len);
+                    for (Digest d : group) {
+                        d.update(c.data);
                     }
                     release(c);
                 }

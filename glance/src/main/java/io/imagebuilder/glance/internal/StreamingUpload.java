@@ -8,7 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -160,24 +160,29 @@ public final class StreamingUpload {
         }
     }
 
-    /** Streams the file chunk by chunk; each chunk is hashed (on the digest threads) while it is sent. */
+    /**
+     * Streams the file chunk by chunk: each is read into a direct buffer, hashed there (on the digest threads)
+     * while a copy goes to the socket (HttpURLConnection takes arrays).
+     */
     private static long send(FileChannel in, HttpURLConnection con, ParallelDigests digests, long total,
                              AtomicLong sent, StepContext ctx) throws IOException, InterruptedException {
         long done = 0;
         long lastReport = 0;
+        byte[] out = new byte[CHUNK];
         ctx.progress(0, total);
-        try (InputStream data = Channels.newInputStream(in); OutputStream out = con.getOutputStream()) {
+        try (OutputStream socket = con.getOutputStream()) {
             while (true) {
-                byte[] buf = digests.take();
-                int n = data.read(buf);
-                if (n <= 0) {
+                ByteBuffer buf = digests.take();
+                if (readFully(in, buf) == 0) {
                     digests.giveBack(buf);
                     return done;
                 }
                 ctx.cancellation().check();
-                ParallelDigests.Chunk chunk = digests.submit(buf, n);
-                out.write(buf, 0, n);
+                ParallelDigests.Chunk chunk = digests.submit(buf);
+                int n = chunk.data.limit();
+                chunk.data.get(0, out, 0, n);
                 digests.release(chunk);
+                socket.write(out, 0, n);
                 done += n;
                 sent.set(done);
                 if (done - lastReport >= PROGRESS_EVERY || done == total) {
@@ -186,5 +191,15 @@ public final class StreamingUpload {
                 }
             }
         }
+    }
+
+    /** Fills {@code buf} from {@code in} unless the file ends first; returns the bytes read. */
+    private static int readFully(FileChannel in, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            if (in.read(buf) < 0) {
+                break;
+            }
+        }
+        return buf.position();
     }
 }

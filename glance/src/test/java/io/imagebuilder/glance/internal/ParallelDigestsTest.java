@@ -2,6 +2,7 @@ package io.imagebuilder.glance.internal;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,10 +30,10 @@ class ParallelDigestsTest {
             int off = 0;
             Random sizes = new Random(8);
             while (off < data.length) { // uneven chunks, far more chunks than buffers
-                byte[] buf = d.take();
-                int n = Math.min(data.length - off, 1 + sizes.nextInt(buf.length));
-                System.arraycopy(data, off, buf, 0, n);
-                d.release(d.submit(buf, n));
+                ByteBuffer buf = d.take();
+                int n = Math.min(data.length - off, 1 + sizes.nextInt(buf.capacity()));
+                buf.put(data, off, n);
+                d.release(d.submit(buf));
                 off += n;
             }
             got = d.finish();
