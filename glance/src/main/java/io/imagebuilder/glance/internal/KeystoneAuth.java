@@ -14,7 +14,6 @@ import org.openstack4j.model.identity.v3.Endpoint;
 import org.openstack4j.model.identity.v3.Service;
 import org.openstack4j.openstack.OSFactory;
 
-
 import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
