@@ -10,11 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Small JSON requests. HttpURLConnection, because java.net.http costs over a second of start-up (measured in a
- * fresh JVM on a busy machine) for a handful of requests; java.net.http only for PATCH, which
- * HttpURLConnection refuses.
+ * Small JSON requests: ours to Glance, and openstack4j's to Keystone (through {@link JdkHttpConnector}).
+ * HttpURLConnection, because java.net.http costs over a second of start-up (measured in a fresh JVM on a busy
+ * machine) for a handful of requests; java.net.http only for PATCH, which HttpURLConnection refuses.
  */
 final class Http {
 
@@ -23,14 +26,26 @@ final class Http {
     private Http() {
     }
 
-    record Response(int status, String body, String subjectToken) {
+    /** A whole answer; {@code headers} ignore case. */
+    record Response(int status, String message, String body, Map<String, String> headers) {
+
+        /** The value of a header, or null. */
+        String header(String name) {
+            return headers.get(name);
+        }
     }
 
-    /** Sends a request; {@code token} (X-Auth-Token), {@code contentType} and {@code body} may be null. */
+    /** Sends a request with an X-Auth-Token (if {@code token} is not null) and a body (if not null). */
     static Response send(String method, URI uri, String token, String contentType, String body)
             throws IOException, InterruptedException {
+        return send(method, uri, token == null ? Map.of() : Map.of("X-Auth-Token", token), contentType, body);
+    }
+
+    /** Sends a request; {@code contentType} and {@code body} may be null. */
+    static Response send(String method, URI uri, Map<String, String> headers, String contentType, String body)
+            throws IOException, InterruptedException {
         if (method.equals("PATCH")) {
-            return patch(uri, token, contentType, body);
+            return patch(uri, headers, contentType, body);
         }
         HttpURLConnection con = (HttpURLConnection) uri.toURL().openConnection();
         try {
@@ -38,9 +53,7 @@ final class Http {
             con.setConnectTimeout(TIMEOUT_MS);
             con.setReadTimeout(TIMEOUT_MS);
             con.setRequestProperty("Accept", "application/json");
-            if (token != null) {
-                con.setRequestProperty("X-Auth-Token", token);
-            }
+            headers.forEach(con::setRequestProperty);
             if (body != null) {
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 con.setDoOutput(true);
@@ -53,19 +66,30 @@ final class Http {
             int status = con.getResponseCode();
             InputStream in = status >= 400 ? con.getErrorStream() : con.getInputStream();
             String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new Response(status, text, con.getHeaderField("X-Subject-Token"));
+            return new Response(status, con.getResponseMessage(), text, headers(con.getHeaderFields()));
         } finally {
             con.disconnect();
         }
     }
 
-    private static Response patch(URI uri, String token, String contentType, String body)
+    private static Response patch(URI uri, Map<String, String> headers, String contentType, String body)
             throws IOException, InterruptedException {
-        HttpResponse<String> r = PatchClient.CLIENT.send(HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofMillis(TIMEOUT_MS)).header("X-Auth-Token", token)
-                .header("Content-Type", contentType).method("PATCH", HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(r.statusCode(), r.body(), null);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(TIMEOUT_MS))
+                .header("Content-Type", contentType).method("PATCH", HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        HttpResponse<String> r = PatchClient.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), "", r.body(), headers(r.headers().map()));
+    }
+
+    /** The first value of each header; the status line (a null name for HttpURLConnection) left out. */
+    private static Map<String, String> headers(Map<String, List<String>> all) {
+        Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        all.forEach((name, values) -> {
+            if (name != null && !values.isEmpty()) {
+                out.put(name, values.get(0));
+            }
+        });
+        return out;
     }
 
     /** Created on first PATCH only (only protected images need one). */

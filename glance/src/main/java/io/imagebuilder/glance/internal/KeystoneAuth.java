@@ -8,7 +8,6 @@ import io.imagebuilder.template.Secret;
 import org.openstack4j.api.OSClient;
 import org.openstack4j.api.exceptions.ResponseException;
 import org.openstack4j.api.types.Facing;
-import org.openstack4j.core.transport.Config;
 import org.openstack4j.model.common.Identifier;
 import org.openstack4j.model.identity.v3.Endpoint;
 import org.openstack4j.model.identity.v3.Service;
@@ -16,18 +15,16 @@ import org.openstack4j.openstack.OSFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Gets a token and the Glance endpoint from Keystone v3. Password credentials go through openstack4j; it has
- * no application-credential method, so those are one plain request. Call it in the thread that uploads, right
+ * Gets a token and the Glance endpoint from Keystone v3. Password credentials go through openstack4j (its
+ * requests carried by {@link JdkHttpConnector}); it has no application-credential method, so those are one
+ * plain request. Call it in the thread that uploads, right
  * before the upload: openstack4j keeps its session thread-local, and a build may run for an hour.
  */
 public final class KeystoneAuth {
@@ -52,10 +49,8 @@ public final class KeystoneAuth {
 
     private static GlanceAccess withPassword(OpenStackCredentials c, String url) {
         String user = c.username().orElseThrow();
-        loadTrustStoreInBackground();
         try {
             OSClient.OSClientV3 os = OSFactory.builderV3().endpoint(url)
-                    .withConfig(Config.newConfig().withConnectionTimeout(30_000).withReadTimeout(60_000))
                     .credentials(user, c.password().map(Secret::reveal).orElse(""),
                             Identifier.byName(c.userDomainName()))
                     .scopeToProject(Identifier.byName(c.projectName().orElseThrow()),
@@ -87,23 +82,6 @@ public final class KeystoneAuth {
         }
     }
 
-    /**
-     * okhttp reads the JDK's trust store (~140 certificates) before its first request, even for http. Read
-     * meanwhile on another core (the JDK keeps it once read), it no longer delays the token request: a publish
-     * from a fresh JVM starts 0.1 s sooner, measured.
-     */
-    private static void loadTrustStoreInBackground() {
-        Thread t = new Thread(() -> {
-            try {
-                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).init((KeyStore) null);
-            } catch (GeneralSecurityException | RuntimeException ignored) {
-                // okhttp meets it again and reports it
-            }
-        }, "trust-store-loader");
-        t.setDaemon(true);
-        t.start();
-    }
-
     private static GlanceAccess withApplicationCredential(OpenStackCredentials c, String url) {
         Map<String, Object> body = Map.of("auth", Map.of("identity", Map.of("methods",
                 List.of("application_credential"), "application_credential", Map.of(
@@ -111,7 +89,7 @@ public final class KeystoneAuth {
                         "secret", c.applicationCredentialSecret().map(Secret::reveal).orElse("")))));
         Http.Response r;
         try {
-            r = Http.send("POST", URI.create(url + "/auth/tokens"), null, "application/json",
+            r = Http.send("POST", URI.create(url + "/auth/tokens"), Map.of(), "application/json",
                     JSON.writeValueAsString(body));
         } catch (IOException e) {
             throw new GlancePublishException(STEP, "cannot reach Keystone " + url + ": " + e, -1, e);
@@ -138,7 +116,7 @@ public final class KeystoneAuth {
         } catch (IOException e) {
             throw new GlancePublishException(STEP, "Keystone sent a token that is not JSON", -1, e);
         }
-        String tokenId = r.subjectToken();
+        String tokenId = r.header("X-Subject-Token");
         if (tokenId == null) {
             throw new GlancePublishException(STEP, "Keystone answered without X-Subject-Token");
         }
