@@ -63,6 +63,7 @@ public final class GlancePublisher implements ImagePublisher {
         }
         ctx.cancellation().check();
         maskSecrets(credentials, ctx);
+        StreamingUpload.prepare(); // meanwhile Keystone and Glance answer
         GlanceAccess access = KeystoneAuth.authenticate(credentials);
         ctx.masker().add(access.token());
         ctx.info("authenticated at Keystone; Glance is " + access.imageEndpoint());

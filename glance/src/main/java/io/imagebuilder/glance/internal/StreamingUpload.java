@@ -87,6 +87,16 @@ public final class StreamingUpload {
         }
     }
 
+    /**
+     * Starts loading the native digests (JNA, libcrypto) on another thread: called before authenticating, the
+     * load is done by the time the upload starts instead of delaying it.
+     */
+    public static void prepare() {
+        Thread t = new Thread(Digest::openSsl, "glance-digest-loader");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** md5 and sha512 (hex) of what was sent. */
     public record Digests(String md5, String sha512, long size) {
     }
