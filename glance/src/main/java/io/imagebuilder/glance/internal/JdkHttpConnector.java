@@ -38,7 +38,7 @@ public final class JdkHttpConnector implements HttpExecutorService {
                 headers.put(name, String.valueOf(value));
             }
         });
-        String contentType = request.getContentType();
+        String contentType = request.getContentType() != null ? request.getContentType() : "application/json";
         String body = null;
         try {
             Object entity = request.getEntity();
@@ -48,7 +48,6 @@ public final class JdkHttpConnector implements HttpExecutorService {
                 body = ObjectMapperSingleton.getContext(entity.getClass()).writer().writeValueAsString(entity);
             } else if (request.hasJson()) {
                 body = request.getJson();
-                contentType = "application/json";
             }
             return new Response(Http.send(request.getMethod().name(), URI.create(request.getUrl()), headers,
                     contentType, body));
