@@ -24,8 +24,8 @@ import java.util.Optional;
 /**
  * Gets a token and the Glance endpoint from Keystone v3. Password credentials go through openstack4j (its
  * requests carried by {@link JdkHttpConnector}); it has no application-credential method, so those are one
- * plain request. Call it in the thread that uploads, right
- * before the upload: openstack4j keeps its session thread-local, and a build may run for an hour.
+ * plain request. Call it in the thread that uploads, right before the upload: openstack4j keeps its session
+ * thread-local, and a build may run for an hour.
  */
 public final class KeystoneAuth {
 
