@@ -4,8 +4,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,5 +117,15 @@ class BuildImageTest {
         String script = output();
         assertTrue(script.startsWith("#!"), script);
         assertTrue(script.contains("ds.meta_data.meta.owner") && script.contains("pamPublicKey"), script);
+    }
+
+    @Test
+    void picocliIsJava17ClassesSoTheClassDataArchiveCanHoldThem() throws Exception {
+        byte[] head;
+        try (InputStream in = CommandLine.class.getResourceAsStream("CommandLine.class")) {
+            head = in.readNBytes(8);
+        }
+        int major = (head[6] & 0xff) << 8 | head[7] & 0xff;
+        assertEquals(61, major, "picocli's own jar (Java 5 classes) is back on the class path");
     }
 }

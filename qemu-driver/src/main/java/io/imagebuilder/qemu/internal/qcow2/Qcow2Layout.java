@@ -74,7 +74,7 @@ final class Qcow2Layout {
     /** Writes the metadata after {@code dataEnd} and the header; returns the file's final length. */
     long finish(FileChannel out, long dataEnd) throws IOException {
         long next = (dataEnd + CLUSTER_SIZE - 1) / CLUSTER_SIZE; // first free host cluster
-        int l1Size = (int) ((l2.length + L2_ENTRIES - 1) / L2_ENTRIES);
+        int l1Size = (l2.length + L2_ENTRIES - 1) / L2_ENTRIES;
         long[] l1 = new long[l1Size];
         ByteBuffer table = ByteBuffer.allocate(CLUSTER_SIZE);
         for (int t = 0; t < l1Size; t++) {
