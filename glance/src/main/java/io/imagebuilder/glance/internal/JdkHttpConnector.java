@@ -44,7 +44,8 @@ public final class JdkHttpConnector implements HttpExecutorService {
             Object entity = request.getEntity();
             if (entity instanceof InputStream) {
                 throw new UnsupportedOperationException("streamed bodies go through StreamingUpload");
-            } else if (entity != null) {
+            }
+            if (entity != null) {
                 body = ObjectMapperSingleton.getContext(entity.getClass()).writer().writeValueAsString(entity);
             } else if (request.hasJson()) {
                 body = request.getJson();
