@@ -250,6 +250,9 @@ public final class ImageBuilder {
             cr.password().ifPresent(masker::add);
             cr.applicationCredentialSecret().ifPresent(masker::add);
         });
+        if (credentials.isPresent() && p.isPresent()) {
+            checkCredentials(p.get(), credentials.get(), chain.target().name(), masker);
+        }
         StagePlanner planner = new StagePlanner(settings, d.orElse(null), g.orElse(null), p.orElse(null));
         try {
             return new ChainBuild(settings, planner, ProvisionerKind.onClassPath(), listener, cancellation, masker)
@@ -257,6 +260,20 @@ public final class ImageBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A wrong password would otherwise show only after the whole build, when the image is uploaded. */
+    private void checkCredentials(ImagePublisher publisher, OpenStackCredentials c, String target,
+                                  SecretMasker masker) {
+        try {
+            publisher.checkCredentials(c);
+        } catch (Exception e) {
+            throw new ImageBuildException(target, "check-credentials", masker.mask(
+                    "OpenStack credentials for " + c.authUrl() + " were refused before the build: " + e.getMessage()),
+                    masker.mask(e));
+        }
+        listener.onEvent(new BuildEvent.Message(target, BuildEvent.Level.INFO,
+                "OpenStack credentials accepted by " + c.authUrl() + "; the image will be published there"));
     }
 
     private TemplateChain load() {

@@ -279,6 +279,21 @@ class ImageBuilderTest {
     private static final class RecordingPublisher implements ImagePublisher {
         final List<Publish> uploads = new ArrayList<>();
         final Map<String, PublishedImage> images = new HashMap<>();
+        final List<String> checksBeforeVmCalls = new ArrayList<>();
+        final RecordingServices services;
+        Exception refusal;
+
+        RecordingPublisher(RecordingServices services) {
+            this.services = services;
+        }
+
+        @Override
+        public void checkCredentials(OpenStackCredentials c) throws Exception {
+            checksBeforeVmCalls.add(c.authUrl() + " after " + services.calls.size() + " VM calls");
+            if (refusal != null) {
+                throw refusal;
+            }
+        }
 
         @Override
         public PublishedImage publish(Path image, Publish publish, OpenStackCredentials c, StepContext ctx) {
@@ -297,12 +312,14 @@ class ImageBuilderTest {
 
     @Test
     void aTemplateWithoutPublishSettingsPublishesWithDefaultsAndAnUnchangedImageOnlyOnce() throws Exception {
-        RecordingPublisher glance = new RecordingPublisher();
+        RecordingPublisher glance = new RecordingPublisher(services);
         OpenStackCredentials creds = OpenStackCredentials.fromEnvironment(Map.of("OS_AUTH_URL", "http://k/v3",
                 "OS_USERNAME", "u", "OS_PASSWORD", "p", "OS_PROJECT_NAME", "pr"));
         ImageBuilder b = builder(template()).publisher(glance).publishTo(creds);
         BuildResult first = b.build();
         assertEquals(Optional.of("id-1"), first.publishedImageId());
+        assertEquals(List.of("http://k/v3 after 0 VM calls"), glance.checksBeforeVmCalls,
+                "the credentials are checked once, before the VM");
         Publish used = glance.uploads.get(0);
         assertEquals("demo", used.imageName());
         assertEquals(Publish.Visibility.PRIVATE, used.visibility());
@@ -316,6 +333,23 @@ class ImageBuilderTest {
         glance.images.clear(); // someone deleted it in Glance
         assertEquals(Optional.of("id-2"), b.build().publishedImageId());
         assertEquals(2, glance.uploads.size());
+    }
+
+    @Test
+    void refusedCredentialsStopTheBuildBeforeAnyDiskOrVmIsMade() throws Exception {
+        RecordingPublisher glance = new RecordingPublisher(services);
+        glance.refusal = new IllegalStateException("Keystone answered 401 for user u with password wr0ng-pw-7");
+        OpenStackCredentials creds = OpenStackCredentials.fromEnvironment(Map.of("OS_AUTH_URL", "http://k/v3",
+                "OS_USERNAME", "u", "OS_PASSWORD", "wr0ng-pw-7", "OS_PROJECT_NAME", "pr"));
+        ImageBuildException e = assertThrows(ImageBuildException.class,
+                () -> builder(template()).publisher(glance).publishTo(creds).build());
+        assertEquals("check-credentials", e.step());
+        assertTrue(e.getMessage().contains("http://k/v3") && e.getMessage().contains("401"), e.getMessage());
+        assertFalse(e.getMessage().contains("wr0ng-pw-7"), "the password is masked: " + e.getMessage());
+        assertFalse(e.getCause().getMessage().contains("wr0ng-pw-7"), "in the cause too: " + e.getCause());
+        assertEquals(List.of(), services.calls, "no disk made, no VM started");
+        assertTrue(glance.uploads.isEmpty());
+        assertTrue(Files.notExists(dir.resolve("out/demo.qcow2")));
     }
 
     /** Templates folder with image "parent" (on a disk image, plus {@code parentYaml}) and "child" extending it. */

@@ -17,6 +17,13 @@ public interface ImagePublisher {
             throws Exception;
 
     /**
+     * Checks now that the image service accepts these credentials, so that a build with a wrong password or
+     * project fails before any VM starts instead of after the build. Throws what {@link #publish} would.
+     */
+    default void checkCredentials(OpenStackCredentials credentials) throws Exception {
+    }
+
+    /**
      * The image published earlier as {@code id}, if the image service still has it, active, under that name:
      * a build whose image did not change then does not upload it again. Empty when unknown.
      */

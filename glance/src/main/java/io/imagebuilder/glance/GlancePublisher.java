@@ -98,6 +98,12 @@ public final class GlancePublisher implements ImagePublisher {
         }
     }
 
+    /** Authenticates at Keystone and finds Glance in the catalog; the token is not kept (a build takes long). */
+    @Override
+    public void checkCredentials(OpenStackCredentials credentials) {
+        KeystoneAuth.authenticate(credentials);
+    }
+
     /** The image of that id if Glance still has it, active and of that name; empty otherwise (404 included). */
     @Override
     public Optional<PublishedImage> existing(String id, Publish publish, OpenStackCredentials credentials,

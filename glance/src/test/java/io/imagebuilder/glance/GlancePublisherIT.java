@@ -159,6 +159,20 @@ class GlancePublisherIT {
     }
 
     @Test
+    void checkCredentialsAcceptsTheFixturesAndRefusesAWrongPasswordClearly() {
+        OpenStackCredentials good = OpenStackFixture.credentials();
+        new GlancePublisher().checkCredentials(good); // Keystone answers and the catalog names Glance
+        OpenStackCredentials bad = new OpenStackCredentials(good.authUrl(), good.username(),
+                Optional.of(Secret.of("not-the-password-xyz")), good.projectName(), good.userDomainName(),
+                good.projectDomainName(), good.regionName(), good.interfaceName(), Optional.empty(), Optional.empty());
+        GlancePublishException e = assertThrows(GlancePublishException.class,
+                () -> new GlancePublisher().checkCredentials(bad));
+        assertEquals("authenticate", e.step());
+        assertEquals(401, e.httpStatus().orElse(0));
+        assertFalse(e.getMessage().contains("not-the-password-xyz"), e.getMessage());
+    }
+
+    @Test
     void onConflictFailReplaceAndKeepBoth() throws Exception {
         Path f = randomFile(dir.resolve("d.raw"), 1, 3);
         String name = name("conflict");
