@@ -22,12 +22,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -209,6 +211,11 @@ class EndToEndIT {
 
     private record CliRun(int status, String output) {}
 
+    /** What a build left in the output folder, without the CLI's build logs. */
+    private static List<Path> imagesIn(Path dir) throws Exception {
+        return listing(dir).stream().filter(p -> !p.getFileName().toString().equals("logs")).toList();
+    }
+
     private static List<Path> listing(Path dir) throws Exception {
         try (var files = Files.list(dir)) {
             return files.sorted().toList();
@@ -259,6 +266,26 @@ class EndToEndIT {
         } finally {
             Fixtures.run(60, List.of("openstack", "image", "delete", id), openrc);
         }
+    }
+
+    @Test
+    @Order(5)
+    void aWrongPasswordStopsAForcedBuildBeforeAnyDiskOrVm() throws Exception {
+        Map<String, String> env = new HashMap<>(openrc);
+        env.put("OS_PASSWORD", "not-the-password-e2e");
+        Files.createDirectories(output); // when run alone
+        List<Path> before = imagesIn(output);
+        long start = System.nanoTime();
+        CliRun run = cli(env, "--templates", Fixtures.TEMPLATES.toString(), "--only", "visa-ci",
+                "--output", output.toString(), "--force", "--publish");
+        long seconds = (System.nanoTime() - start) / 1_000_000_000;
+        assertNotEquals(0, run.status(), run.output());
+        assertTrue(run.output().contains("refused before the build") && run.output().contains("401"), run.output());
+        assertFalse(run.output().contains("not-the-password-e2e"), "the password never shows: " + run.output());
+        assertFalse(run.output().contains("ci-base > ") || run.output().contains("visa-ci > "),
+                "no step started (the console prints each as 'stage > step'): " + run.output());
+        assertEquals(before, imagesIn(output), "the images of the last build are untouched");
+        assertTrue(seconds < 60, "found in seconds, not after a build: " + seconds + " s");
     }
 
     @Test
