@@ -211,7 +211,8 @@ public final class ImageBuilder {
      * credentials were given. Interrupting the calling thread cancels the build; cleanups run first.
      *
      * @throws io.imagebuilder.template.TemplateException bad template, before anything starts
-     * @throws ImageBuildException                        a step failed (its cleanups have run)
+     * @throws ImageBuildException                        a step failed (its cleanups have run), or, before
+     *                                                    anything starts, the image service refused the credentials
      */
     public BuildResult build() {
         return run(new Cancellation());
