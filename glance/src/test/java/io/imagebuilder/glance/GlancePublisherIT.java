@@ -145,9 +145,7 @@ class GlancePublisherIT {
     void wrongPasswordIsAClearErrorAndMakesNoImage() throws Exception {
         Path f = randomFile(dir.resolve("d.raw"), 1, 2);
         OpenStackCredentials good = OpenStackFixture.credentials();
-        OpenStackCredentials bad = new OpenStackCredentials(good.authUrl(), good.username(),
-                Optional.of(Secret.of("not-the-password-xyz")), good.projectName(), good.userDomainName(),
-                good.projectDomainName(), good.regionName(), good.interfaceName(), Optional.empty(), Optional.empty());
+        OpenStackCredentials bad = withPassword(good, "not-the-password-xyz");
         String name = name("badpw");
         GlancePublishException e = assertThrows(GlancePublishException.class,
                 () -> new GlancePublisher().publish(f, Publish.named(name), bad));
@@ -158,13 +156,17 @@ class GlancePublisherIT {
         assertTrue(OpenStackFixture.imagesNamed(name).isEmpty());
     }
 
+    private static OpenStackCredentials withPassword(OpenStackCredentials c, String password) {
+        return new OpenStackCredentials(c.authUrl(), c.username(), Optional.of(Secret.of(password)), c.projectName(),
+                c.userDomainName(), c.projectDomainName(), c.regionName(), c.interfaceName(), Optional.empty(),
+                Optional.empty());
+    }
+
     @Test
     void checkCredentialsAcceptsTheFixturesAndRefusesAWrongPasswordClearly() {
         OpenStackCredentials good = OpenStackFixture.credentials();
         new GlancePublisher().checkCredentials(good); // Keystone answers and the catalog names Glance
-        OpenStackCredentials bad = new OpenStackCredentials(good.authUrl(), good.username(),
-                Optional.of(Secret.of("not-the-password-xyz")), good.projectName(), good.userDomainName(),
-                good.projectDomainName(), good.regionName(), good.interfaceName(), Optional.empty(), Optional.empty());
+        OpenStackCredentials bad = withPassword(good, "not-the-password-xyz");
         GlancePublishException e = assertThrows(GlancePublishException.class,
                 () -> new GlancePublisher().checkCredentials(bad));
         assertEquals("authenticate", e.step());
