@@ -22,7 +22,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 
 /** Uploads an existing image file, like {@code openstack image create NAME --file F}, but streamed and checked. */
-@Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "publish", mixinStandardHelpOptions = true, version = BuildImage.VERSION, sortOptions = false,
         description = {"Upload an existing qcow2 or raw file to Glance (credentials from OS_* variables or"
                 + " --os-cloud), check Glance's checksums, and print the image id.",
                 "Both `publish FILE --name NAME` and openstack's `publish --file FILE NAME` work."})

@@ -112,6 +112,33 @@ class BuildImageTest {
     }
 
     @Test
+    void publishRunAloneAnswersAsUnderTheRootCommand() throws Exception {
+        String underRoot = new CommandLine(new BuildImage()).getSubcommands().get("publish").getUsageMessage();
+        assertEquals(0, run("publish", "--help"));
+        assertEquals(underRoot, out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals(2, run("publish", "--bogus"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Unknown option: '--bogus'\n"
+                + "Usage: build-image publish "), output());
+        err.reset();
+        // A value found bad while running (a cloud no clouds.yaml has) is a usage error there too: one line.
+        Path file = Files.writeString(dir.resolve("img.raw"), "x");
+        assertEquals(2, run("publish", "--os-cloud", "no-such-cloud-anywhere", file.toString(), "x"));
+        assertTrue(output().startsWith("error: ") && output().contains("no-such-cloud-anywhere"), output());
+        assertEquals(1, output().split("\n").length, output());
+    }
+
+    @Test
+    void everyCommandPrintsTheVersion() {
+        for (String[] args : new String[][] {{"--version"}, {"publish", "--version"}, {"plan", "--version"},
+            {"validate", "-V"}, {"owner-script", "--version"}}) {
+            out.reset();
+            assertEquals(0, run(args));
+            assertEquals(BuildImage.VERSION + "\n", out.toString(StandardCharsets.UTF_8), String.join(" ", args));
+        }
+    }
+
+    @Test
     void ownerScriptPrintsTheVisaSnippet() {
         assertEquals(0, run("owner-script"));
         String script = output();
