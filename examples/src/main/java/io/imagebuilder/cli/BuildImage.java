@@ -103,7 +103,7 @@ public final class BuildImage implements Callable<Integer> {
 
     static int run(String... args) {
         // A publish builds only its own command: picocli reads the annotations of every subcommand when it builds
-        // the root (75 ms of a publish's 0.35 s start-up, measured), and the upload waits for that. Its usage,
+        // the root (40-75 ms of a publish's start-up, measured), and the upload waits for that. Its usage,
         // errors and exit codes are the same either way (BuildImageTest compares them).
         if (args.length > 0 && args[0].equals("publish")) {
             CommandLine publish = new CommandLine(new PublishCommand()).setCommandName("build-image publish");
