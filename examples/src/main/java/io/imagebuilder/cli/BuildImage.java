@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  * {@code build-image}: builds the VISA images (or any templates) and publishes them to Glance. The options of
  * the original build-image.sh keep their names and environment variables.
  */
-@Command(name = "build-image", mixinStandardHelpOptions = true, version = BuildImage.VERSION,
+@Command(name = BuildImage.NAME, mixinStandardHelpOptions = true, version = BuildImage.VERSION,
         sortOptions = false, usageHelpAutoWidth = true,
         header = "Build VISA virtual-machine images with QEMU/libvirt and publish them to OpenStack Glance.",
         description = {
@@ -53,6 +53,8 @@ import java.util.concurrent.Callable;
         subcommands = {BuildImage.Plan.class, BuildImage.Validate.class, PublishCommand.class,
             OwnerScriptCommand.class, CommandLine.HelpCommand.class})
 public final class BuildImage implements Callable<Integer> {
+
+    static final String NAME = "build-image";
 
     /** What --version prints, for the command and each subcommand. */
     static final String VERSION = "imagebuilder 0.1.0";
@@ -105,8 +107,9 @@ public final class BuildImage implements Callable<Integer> {
         // A publish builds only its own command: picocli reads the annotations of every subcommand when it builds
         // the root (40-75 ms of a publish's start-up, measured), and the upload waits for that. Its usage,
         // errors and exit codes are the same either way (BuildImageTest compares them).
-        if (args.length > 0 && args[0].equals("publish")) {
-            CommandLine publish = new CommandLine(new PublishCommand()).setCommandName("build-image publish");
+        if (args.length > 0 && args[0].equals(PublishCommand.NAME)) {
+            CommandLine publish = new CommandLine(new PublishCommand())
+                    .setCommandName(NAME + " " + PublishCommand.NAME);
             return withUsageErrors(publish).execute(Arrays.copyOfRange(args, 1, args.length));
         }
         return withUsageErrors(new CommandLine(new BuildImage())).execute(args);

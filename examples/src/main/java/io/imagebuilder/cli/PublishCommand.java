@@ -22,11 +22,14 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 
 /** Uploads an existing image file, like {@code openstack image create NAME --file F}, but streamed and checked. */
-@Command(name = "publish", mixinStandardHelpOptions = true, version = BuildImage.VERSION, sortOptions = false,
+@Command(name = PublishCommand.NAME, mixinStandardHelpOptions = true, version = BuildImage.VERSION,
+        sortOptions = false,
         description = {"Upload an existing qcow2 or raw file to Glance (credentials from OS_* variables or"
                 + " --os-cloud), check Glance's checksums, and print the image id.",
                 "Both `publish FILE --name NAME` and openstack's `publish --file FILE NAME` work."})
 final class PublishCommand implements Callable<Integer> {
+
+    static final String NAME = "publish";
 
     @Parameters(arity = "0..2", paramLabel = "FILE|NAME", description = "The image file (unless --file is given),"
             + " then the image name (unless --name is given).")
