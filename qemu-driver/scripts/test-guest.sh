@@ -75,7 +75,7 @@ iface lo inet loopback
 auto eth0
 iface eth0 inet dhcp
 NET
-# ed25519 host key only: RSA host-key generation costs 8-26 s under TCG.
+# ed25519 host key only: RSA host-key generation is slow under TCG.
 rm -f "$ROOT"/etc/ssh/ssh_host_{rsa,ecdsa}_key{,.pub}
 [ -f "$ROOT/etc/ssh/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$ROOT/etc/ssh/ssh_host_ed25519_key"
 cat > "$ROOT/etc/ssh/sshd_config.d/imagebuilder-test.conf" <<'SSHD'
@@ -85,7 +85,7 @@ PasswordAuthentication yes
 UseDNS no
 SSHD
 ssh-keygen -q -t ed25519 -N '' -C imagebuilder-test -f "$WORK/id_ed25519"
-# Boot-time housekeeping a throwaway test guest never needs (e2scrub_reap alone cost ~6 s under TCG).
+# Boot-time housekeeping a throwaway test guest never needs, and which slows its boot under TCG.
 for unit in e2scrub_reap.service e2scrub_all.timer apt-daily.timer apt-daily-upgrade.timer fstrim.timer; do
     ln -sf /dev/null "$ROOT/etc/systemd/system/$unit"
 done

@@ -17,10 +17,10 @@ import java.util.Map;
 /**
  * Run once per build by {@code build-image} under {@code -XX:ArchiveClassesAtExit}, so that later commands map
  * the classes they load from that archive instead of reading and verifying them again (JDK class data sharing:
- * 0.1-0.2 s of a publish's 1.2 s start-up). It loads what commands load: picocli and the templates (a plan of the
- * bundled templates), and a whole publish (openstack4j, Jackson, HttpURLConnection, the upload and its native
- * digests) of a 3-byte file to a stand-in Keystone + Glance on a loopback port of this process: nothing leaves the
- * machine.
+ * loading classes is much of a short command's start-up). It loads what commands load: picocli and the templates
+ * (a plan of the bundled templates), and a whole publish (openstack4j, Jackson, HttpURLConnection, the upload and
+ * its native digests) of a 3-byte file to a stand-in Keystone + Glance on a loopback port of this process: nothing
+ * leaves the machine.
  */
 public final class StartupTraining {
 

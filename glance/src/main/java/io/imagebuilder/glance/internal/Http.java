@@ -16,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * Small JSON requests: ours to Glance, and openstack4j's to Keystone (through {@link JdkHttpConnector}).
- * HttpURLConnection, because java.net.http costs over a second of start-up (measured in a fresh JVM on a busy
- * machine) for a handful of requests; java.net.http only for PATCH, which HttpURLConnection refuses.
+ * HttpURLConnection, because java.net.http's start-up costs a short-lived JVM far more than a handful of
+ * requests are worth; java.net.http only for PATCH, which HttpURLConnection refuses.
  */
 final class Http {
 

@@ -20,8 +20,8 @@ import java.util.Map;
 /**
  * openstack4j's transport (registered for its ServiceLoader) over {@link Http}: the JDK's HttpURLConnection,
  * which our Glance requests use anyway. openstack4j's okhttp connector built an okhttp client and a TLS context
- * (the JDK's trust store) at the first request, even for an http:// Keystone: a fifth of a second of every
- * publish's start-up. Only JSON requests: openstack4j never carries image data here ({@link StreamingUpload}
+ * (the JDK's trust store) at the first request, even for an http:// Keystone, which every publish's start-up
+ * waited for. Only JSON requests: openstack4j never carries image data here ({@link StreamingUpload}
  * does), and a 401 is handed back as it is (GlanceClient authenticates again itself). Timeouts and proxies are
  * the JDK's, as for every other request of ours; openstack4j's {@code Config} is not read.
  */

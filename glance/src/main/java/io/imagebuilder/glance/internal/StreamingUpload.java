@@ -10,9 +10,9 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -32,9 +32,8 @@ public final class StreamingUpload {
     private static final long PROGRESS_EVERY = 16L << 20;
     /**
      * Threads for md5 + sha512 (property imagebuilder.glance.hashThreads): one per digest. One thread for both
-     * (~330 MB/s with OpenSSL) is only 1.5 times as fast as a loopback Glance takes data, so whenever Glance
-     * preempts it the upload waits for a free buffer; two keep up with room to spare for the same CPU in all
-     * (measured on 2 cores: 0.1 s less per GiB, 6 pairs of 8).
+     * is not much faster than a loopback Glance takes data, so whenever Glance preempts it the upload waits for
+     * a free buffer; two keep up with room to spare, for the same CPU in all.
      */
     private static final int HASH_THREADS = Integer.getInteger("imagebuilder.glance.hashThreads", 2);
 

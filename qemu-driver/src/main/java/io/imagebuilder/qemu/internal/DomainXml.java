@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The libvirt domain XML of a build VM. Facts behind the choices (measured with libvirt 9.0 / QEMU 7.2):
+ * The libvirt domain XML of a build VM. Facts behind the choices (libvirt 9.0 / QEMU 7.2, Debian bookworm):
  * ACPI is required or a guest poweroff only halts; bookworm's libvirt has no passt, so the SSH forward is a
  * QEMU {@code -netdev user,hostfwd=...} through the qemu namespace, with an explicit PCI address (without it
  * QEMU fails "PCI: slot 2 function 0 not available for VGA").

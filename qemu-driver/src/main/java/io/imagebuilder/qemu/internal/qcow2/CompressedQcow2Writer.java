@@ -58,7 +58,7 @@ public final class CompressedQcow2Writer {
         if (output.format() != Output.Format.QCOW2 || output.compression() == Output.Compression.NONE) {
             return Optional.empty();
         }
-        // loading the library (JNA's first use costs ~0.1 s) overlaps with qemu-img map
+        // loading the library (JNA's first use is slow) overlaps with qemu-img map
         CompletableFuture<Boolean> library = CompletableFuture.supplyAsync(
                 () -> ClusterCompressor.available(output.compression()));
         Optional<SourceExtents> extents = SourceExtents.of(source, info, img);
