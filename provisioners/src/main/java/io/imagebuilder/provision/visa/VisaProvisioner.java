@@ -39,17 +39,20 @@ public abstract class VisaProvisioner<O extends VisaOptions> implements Provisio
 
     @Override
     public final void run(ProvisionerSpec.Custom spec, GuestSession guest, StepContext ctx) throws Exception {
-        O options = parse(spec);
-        ctx.info(spec.displayName() + ": provisioning");
-        provision(options, new GuestRun(spec, guest, ctx, options.proxy()));
+        run(spec, parse(spec), guest, ctx);
     }
 
-    /** Runs with typed options (for callers building images in Java). */
+    /** Runs with typed options (for callers building images in Java), without reading them again. */
     public final void run(O options, GuestSession guest, StepContext ctx) throws Exception {
         if (!options.type().equals(type())) {
             throw new IllegalArgumentException(type() + " cannot run options of " + options.type());
         }
-        run(options.toSpec(), guest, ctx);
+        run(options.toSpec(), options, guest, ctx);
+    }
+
+    private void run(ProvisionerSpec.Custom spec, O options, GuestSession guest, StepContext ctx) throws Exception {
+        ctx.info(spec.displayName() + ": provisioning");
+        provision(options, new GuestRun(spec, guest, ctx, options.proxy()));
     }
 
     static List<Path> localSource(SourceRef source) {
