@@ -10,15 +10,15 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Writes the finished disk in the output's format in one pass, into {@code TARGET.part} renamed at the end, so a
- * failed or cancelled conversion never leaves a file that looks finished. Compressed qcow2 is written by
- * {@link CompressedQcow2Writer} where it can read the source directly, by qemu-img otherwise.
+ * Writes the finished disk in the output's format in one pass. A failed or cancelled conversion deletes what it
+ * wrote (the build's convert step writes to a {@code .part} file and moves it into place itself). Compressed
+ * qcow2 is written by {@link CompressedQcow2Writer} where it can read the source directly, by qemu-img
+ * otherwise.
  */
 public final class DiskConverter {
 
@@ -33,22 +33,22 @@ public final class DiskConverter {
         }
         QemuImg img = new QemuImg(ctx.cancellation());
         QemuImg.Info info = img.info(source);
-        Path part = target.resolveSibling(target.getFileName() + ".part");
         Files.createDirectories(target.toAbsolutePath().getParent());
-        ConvertPlan plan = ConvertPlan.of(source, info, part, output);
+        ConvertPlan plan = ConvertPlan.of(source, info, target, output);
         ctx.info("writing " + target + ": " + plan.description());
         long started = System.nanoTime();
+        boolean complete = false;
         try {
-            Files.deleteIfExists(part);
+            Files.deleteIfExists(target);
             Optional<CompressedQcow2Writer.SourceReader> direct = plan.kind() == ConvertPlan.Kind.COPY
                     ? Optional.empty() : CompressedQcow2Writer.prepare(source, info, output, img);
             if (plan.kind() == ConvertPlan.Kind.COPY) {
-                copySparse(source, part, ctx);
+                copySparse(source, target, ctx);
             } else if (direct.isPresent()) {
                 int threads = Runtime.getRuntime().availableProcessors();
                 ctx.info("compressing " + (direct.get().dataBytes() >> 20) + " MiB of data on " + threads
                         + " threads");
-                new CompressedQcow2Writer(output.compression(), threads).write(direct.get(), part, ctx);
+                new CompressedQcow2Writer(output.compression(), threads).write(direct.get(), target, ctx);
             } else {
                 AtomicLong lastPermille = new AtomicLong(-1);
                 long total = info.virtualSize();
@@ -59,9 +59,11 @@ public final class DiskConverter {
                     }
                 });
             }
-            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            complete = true;
         } finally {
-            Files.deleteIfExists(part);
+            if (!complete) {
+                Files.deleteIfExists(target);
+            }
         }
         long ms = (System.nanoTime() - started) / 1_000_000;
         ctx.info(String.format("wrote %s (%d MiB) in %.1f s", target, Files.size(target) >> 20, ms / 1000.0));
