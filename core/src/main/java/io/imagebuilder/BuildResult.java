@@ -1,7 +1,7 @@
 package io.imagebuilder;
 
 import io.imagebuilder.pipeline.StepTiming;
-import io.imagebuilder.spi.ImagePublisher.PublishedImage;
+import io.imagebuilder.spi.PublishTarget.PublishedImage;
 import io.imagebuilder.template.Output;
 
 import java.nio.file.Path;

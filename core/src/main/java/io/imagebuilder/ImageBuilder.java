@@ -1,16 +1,16 @@
 package io.imagebuilder;
 
+import io.imagebuilder.internal.build.BuildContext;
+import io.imagebuilder.internal.build.BuildServices;
 import io.imagebuilder.internal.build.BuildSettings;
 import io.imagebuilder.internal.build.ChainBuild;
 import io.imagebuilder.internal.build.Preflight;
-import io.imagebuilder.internal.build.StagePlanner;
+import io.imagebuilder.internal.steps.StagePlanner;
 import io.imagebuilder.pipeline.Cancellation;
-import io.imagebuilder.pipeline.SecretMasker;
 import io.imagebuilder.pipeline.Step;
 import io.imagebuilder.spi.GuestAccess;
-import io.imagebuilder.spi.ImagePublisher;
 import io.imagebuilder.spi.MachineDriver;
-import io.imagebuilder.spi.ProvisionerKind;
+import io.imagebuilder.spi.PublishTarget;
 import io.imagebuilder.template.Accelerator;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.TemplateChain;
@@ -20,23 +20,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 /**
  * Builds an image from a template: {@code ImageBuilder.from(Path.of("templates/visa-base")).build()}.
  * Immutable: every option returns a new builder. {@link #plan()} resolves everything without starting a VM;
  * {@link #build()} runs the build (interrupt the thread to cancel), {@link #start()} runs it on its own thread
- * with a handle to cancel it. The VM driver, SSH provisioners and Glance publisher are found on the class path
- * (modules qemu-driver, provisioners, glance) unless given.
+ * with a handle to cancel it. The VM driver and the SSH guest access are found on the class path (modules
+ * qemu-driver, provisioners) unless given; the final image is published where {@link #publishTo} says.
  */
 public final class ImageBuilder {
 
@@ -44,72 +42,27 @@ public final class ImageBuilder {
     public static final Path DEFAULT_OUTPUT = Path.of("output");
 
     private final Function<TemplateLoader, TemplateChain> templateSource;
-    private final Map<String, String> variables;
-    private final Map<String, String> environment;
-    private final List<Path> variableFiles;
-    private final Path outputDir;
-    private final Path cacheDir;
-    private final Optional<Boolean> headless;
-    private final Optional<Accelerator> accelerator;
-    private final BuildListener listener;
-    private final Optional<OpenStackCredentials> credentials;
-    private final OnError onError;
-    private final boolean force;
-    private final Optional<MachineDriver> driver;
-    private final Optional<GuestAccess> guestAccess;
-    private final Optional<ImagePublisher> publisher;
+    private final Options options;
 
-    private ImageBuilder(Function<TemplateLoader, TemplateChain> templateSource) {
+    private ImageBuilder(Function<TemplateLoader, TemplateChain> templateSource, Options options) {
         this.templateSource = templateSource;
-        this.variables = Map.of();
-        this.environment = System.getenv();
-        this.variableFiles = List.of();
-        this.outputDir = DEFAULT_OUTPUT;
-        this.cacheDir = defaultCacheDir();
-        this.headless = Optional.empty();
-        this.accelerator = Optional.empty();
-        this.listener = BuildListener.NONE;
-        this.credentials = Optional.empty();
-        this.onError = OnError.CLEANUP;
-        this.force = false;
-        this.driver = Optional.empty();
-        this.guestAccess = Optional.empty();
-        this.publisher = Optional.empty();
-    }
-
-    private ImageBuilder(ImageBuilder b, UnaryOperator<Copy> change) {
-        Copy c = change.apply(new Copy(b));
-        this.templateSource = b.templateSource;
-        this.variables = Map.copyOf(c.variables);
-        this.environment = Map.copyOf(c.environment);
-        this.variableFiles = List.copyOf(c.variableFiles);
-        this.outputDir = c.outputDir;
-        this.cacheDir = c.cacheDir;
-        this.headless = c.headless;
-        this.accelerator = c.accelerator;
-        this.listener = c.listener;
-        this.credentials = c.credentials;
-        this.onError = c.onError;
-        this.force = c.force;
-        this.driver = c.driver;
-        this.guestAccess = c.guestAccess;
-        this.publisher = c.publisher;
+        this.options = options;
     }
 
     /** A template folder of our layout (with image.yml), or a packme root (config.yml) holding one template. */
     public static ImageBuilder from(Path template) {
         Objects.requireNonNull(template, "template");
-        return new ImageBuilder(loader -> loader.load(template));
+        return new ImageBuilder(loader -> loader.load(template), new Options());
     }
 
     /** Template {@code name} under a templates root (packme's config.yml root, or a folder of image folders). */
     public static ImageBuilder from(Path root, String name) {
-        return new ImageBuilder(loader -> loader.load(root, name));
+        return new ImageBuilder(loader -> loader.load(root, name), new Options());
     }
 
     /** A template written as YAML in our layout; relative paths resolve against {@code baseDir}. */
     public static ImageBuilder fromYaml(String yaml, Path baseDir) {
-        return new ImageBuilder(loader -> loader.loadYaml(yaml, baseDir));
+        return new ImageBuilder(loader -> loader.loadYaml(yaml, baseDir), new Options());
     }
 
     /** A template built in Java. It has no parent (build a chain from folders). */
@@ -118,85 +71,90 @@ public final class ImageBuilder {
             throw new IllegalArgumentException("a Java-built template cannot extend another; load it from a folder");
         }
         return new ImageBuilder(loader -> new TemplateChain(List.of(template), List.of(),
-                template.communicator().password().stream().toList()));
+                template.communicator().password().stream().toList()), new Options());
     }
 
     /** A variable value (highest precedence, like the CLI's {@code --var k=v}). */
     public ImageBuilder variable(String name, String value) {
-        return new ImageBuilder(this, c -> { c.variables.put(name, value); return c; });
+        return variables(Map.of(name, value));
     }
 
     public ImageBuilder variables(Map<String, String> values) {
-        return new ImageBuilder(this, c -> { c.variables.putAll(values); return c; });
+        return with(o -> {
+            Map<String, String> all = new LinkedHashMap<>(o.variables);
+            all.putAll(values);
+            o.variables = Map.copyOf(all);
+        });
     }
 
     /** YAML files of variable values ({@code --var-file}). */
     public ImageBuilder variableFiles(List<Path> files) {
-        return new ImageBuilder(this, c -> { c.variableFiles.addAll(files); return c; });
+        return with(o -> {
+            List<Path> all = new ArrayList<>(o.variableFiles);
+            all.addAll(files);
+            o.variableFiles = List.copyOf(all);
+        });
     }
 
-    /** The environment {@code VISA_*} and {@code OS_*} values are read from (default: the process's). */
+    /** The environment {@code VISA_*} values are read from (default: the process's). */
     public ImageBuilder environment(Map<String, String> env) {
-        return new ImageBuilder(this, c -> { c.environment.clear(); c.environment.putAll(env); return c; });
+        return with(o -> o.environment = Map.copyOf(env));
     }
 
     public ImageBuilder outputDirectory(Path dir) {
-        return new ImageBuilder(this, c -> { c.outputDir = dir; return c; });
+        return with(o -> o.outputDir = Objects.requireNonNull(dir));
     }
 
     /** Where downloaded ISOs and images are cached (default {@code ~/.cache/imagebuilder}). */
     public ImageBuilder cacheDirectory(Path dir) {
-        return new ImageBuilder(this, c -> { c.cacheDir = dir; return c; });
+        return with(o -> o.cacheDir = Objects.requireNonNull(dir));
     }
 
     public ImageBuilder headless(boolean value) {
-        return new ImageBuilder(this, c -> { c.headless = Optional.of(value); return c; });
+        return with(o -> o.headless = Optional.of(value));
     }
 
     public ImageBuilder accelerator(Accelerator value) {
-        return new ImageBuilder(this, c -> { c.accelerator = Optional.of(value); return c; });
+        return with(o -> o.accelerator = Optional.of(value));
     }
 
     public ImageBuilder listener(BuildListener value) {
-        return new ImageBuilder(this, c -> { c.listener = value; return c; });
+        return with(o -> o.listener = Objects.requireNonNull(value));
     }
 
-    /** Publish the final image to Glance with these credentials (the template's {@code publish} section). */
-    public ImageBuilder publishTo(OpenStackCredentials value) {
-        return new ImageBuilder(this, c -> { c.credentials = Optional.of(value); return c; });
+    /**
+     * Publish the final image there (the template's {@code publish} section says how), e.g.
+     * {@code GlanceTarget.of(OpenStackCredentials.fromEnvironment(System.getenv()))} of the glance module.
+     */
+    public ImageBuilder publishTo(PublishTarget target) {
+        return with(o -> o.publishTo = Optional.of(target));
     }
 
     public ImageBuilder onError(OnError value) {
-        return new ImageBuilder(this, c -> { c.onError = value; return c; });
+        return with(o -> o.onError = Objects.requireNonNull(value));
     }
 
     /** Rebuild every stage even where an up-to-date image exists (Packer's {@code -force}). */
     public ImageBuilder force(boolean value) {
-        return new ImageBuilder(this, c -> { c.force = value; return c; });
+        return with(o -> o.force = value);
     }
 
     public ImageBuilder driver(MachineDriver value) {
-        return new ImageBuilder(this, c -> { c.driver = Optional.of(value); return c; });
+        return with(o -> o.driver = Optional.of(value));
     }
 
     public ImageBuilder guestAccess(GuestAccess value) {
-        return new ImageBuilder(this, c -> { c.guestAccess = Optional.of(value); return c; });
-    }
-
-    public ImageBuilder publisher(ImagePublisher value) {
-        return new ImageBuilder(this, c -> { c.publisher = Optional.of(value); return c; });
+        return with(o -> o.guestAccess = Optional.of(value));
     }
 
     /** Loads and checks the template chain and says what would run; starts nothing. */
     public BuildPlan plan() {
         TemplateChain chain = load();
-        BuildSettings settings = settings();
-        StagePlanner planner = new StagePlanner(settings, driver().orElse(null), guestAccess().orElse(null),
-                publisher().orElse(null));
+        StagePlanner planner = new StagePlanner(context(chain, new Cancellation()));
         List<BuildPlan.Stage> stages = new ArrayList<>();
         Optional<Path> parentImage = Optional.empty();
         for (ImageTemplate t : chain.stages()) {
-            Path image = StagePlanner.outputImage(settings, t);
+            Path image = planner.outputImage(t).image();
             boolean last = t == chain.target();
             List<String> steps = planner.steps(t, parentImage, "imagebuilder-" + t.name(), last).stream()
                     .map(Step::name).toList();
@@ -207,12 +165,12 @@ public final class ImageBuilder {
     }
 
     /**
-     * Builds the chain, parents first (reusing up-to-date images), and publishes the last image when
-     * credentials were given. Interrupting the calling thread cancels the build; cleanups run first.
+     * Builds the chain, parents first (reusing up-to-date images), and publishes the last image when a target
+     * was given. Interrupting the calling thread cancels the build; cleanups run first.
      *
      * @throws io.imagebuilder.template.TemplateException bad template, before anything starts
      * @throws ImageBuildException                        a step failed (its cleanups have run), or, before
-     *                                                    anything starts, the image service refused the credentials
+     *                                                    anything starts, the publish target refused the credentials
      */
     public BuildResult build() {
         return run(new Cancellation());
@@ -238,65 +196,51 @@ public final class ImageBuilder {
 
     private BuildResult run(Cancellation cancellation) {
         TemplateChain chain = load();
-        chain.warnings().forEach(w -> listener.onEvent(new BuildEvent.Message(chain.target().name(),
+        BuildContext build = context(chain, cancellation);
+        String target = chain.target().name();
+        chain.warnings().forEach(w -> build.listener().onEvent(new BuildEvent.Message(target,
                 BuildEvent.Level.WARN, w.location() + ": " + w.message())));
-        BuildSettings settings = settings();
-        Optional<MachineDriver> d = driver();
-        Optional<GuestAccess> g = guestAccess();
-        Optional<ImagePublisher> p = publisher();
-        Preflight.check(chain.stages(), settings, d.isPresent(), g.isPresent(), p.isPresent());
-        SecretMasker masker = new SecretMasker();
-        chain.secrets().forEach(masker::add); // secret variables wherever they were used, and SSH passwords
-        credentials.ifPresent(cr -> {
-            cr.password().ifPresent(masker::add);
-            cr.applicationCredentialSecret().ifPresent(masker::add);
-        });
-        if (credentials.isPresent() && p.isPresent()) {
-            checkCredentials(p.get(), credentials.get(), chain.target().name(), masker);
-        }
-        StagePlanner planner = new StagePlanner(settings, d.orElse(null), g.orElse(null), p.orElse(null));
+        Preflight.check(chain.stages(), build.services());
+        build.settings().publishTo().ifPresent(to -> checkCredentials(to, target, build));
         try {
-            return new ChainBuild(settings, planner, ProvisionerKind.onClassPath(), listener, cancellation, masker)
-                    .run(chain.stages());
+            return new ChainBuild(build).run(chain.stages());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** A wrong password would otherwise show only after the whole build, when the image is uploaded. */
-    private void checkCredentials(ImagePublisher publisher, OpenStackCredentials c, String target,
-                                  SecretMasker masker) {
+    private static void checkCredentials(PublishTarget to, String target, BuildContext build) {
         try {
-            publisher.checkCredentials(c);
+            to.checkCredentials();
         } catch (Exception e) {
-            throw new ImageBuildException(target, "check-credentials", masker.mask(
-                    "OpenStack credentials for " + c.authUrl() + " were refused before the build: " + e.getMessage()),
-                    masker.mask(e));
+            throw new ImageBuildException(target, "check-credentials", build.masker().mask("credentials for "
+                    + to.describe() + " were refused before the build: " + e.getMessage()), build.masker().mask(e));
         }
-        listener.onEvent(new BuildEvent.Message(target, BuildEvent.Level.INFO,
-                "OpenStack credentials accepted by " + c.authUrl() + "; the image will be published there"));
+        build.listener().onEvent(new BuildEvent.Message(target, BuildEvent.Level.INFO,
+                "credentials accepted by " + to.describe() + "; the image will be published there"));
     }
 
     private TemplateChain load() {
-        TemplateLoader loader = TemplateLoader.create().variables(variables).environment(environment)
-                .variableFiles(variableFiles);
+        TemplateLoader loader = TemplateLoader.create().variables(options.variables).environment(options.environment)
+                .variableFiles(options.variableFiles);
         return templateSource.apply(loader);
     }
 
-    private BuildSettings settings() {
-        return new BuildSettings(outputDir, cacheDir, onError, force, credentials, accelerator, headless);
+    /** The one context of a plan or build: settings, services, listener, masked secrets, cancel flag. */
+    private BuildContext context(TemplateChain chain, Cancellation cancellation) {
+        Options o = options;
+        BuildSettings settings = new BuildSettings(o.outputDir, o.cacheDir, o.onError, o.force, o.publishTo,
+                o.accelerator, o.headless);
+        // secret variables wherever they were used, and SSH passwords
+        return BuildContext.of(settings, BuildServices.of(o.driver, o.guestAccess), o.listener, chain.secrets(),
+                cancellation);
     }
 
-    private Optional<MachineDriver> driver() {
-        return driver.or(() -> ServiceLoader.load(MachineDriver.class).findFirst());
-    }
-
-    private Optional<GuestAccess> guestAccess() {
-        return guestAccess.or(() -> ServiceLoader.load(GuestAccess.class).findFirst());
-    }
-
-    private Optional<ImagePublisher> publisher() {
-        return publisher.or(() -> ServiceLoader.load(ImagePublisher.class).findFirst());
+    private ImageBuilder with(Consumer<Options> change) {
+        Options copy = options.copy();
+        change.accept(copy);
+        return new ImageBuilder(templateSource, copy);
     }
 
     static Path defaultCacheDir() {
@@ -305,38 +249,28 @@ public final class ImageBuilder {
                 : Path.of(System.getProperty("user.home"), ".cache", "imagebuilder");
     }
 
-    /** Mutable copy used only while deriving a new immutable builder. */
-    private static final class Copy {
-        final Map<String, String> variables;
-        final Map<String, String> environment;
-        final List<Path> variableFiles;
-        Path outputDir;
-        Path cacheDir;
-        Optional<Boolean> headless;
-        Optional<Accelerator> accelerator;
-        BuildListener listener;
-        Optional<OpenStackCredentials> credentials;
-        OnError onError;
+    /** The options set so far, with their defaults. Every value is immutable, so a shallow copy is a copy. */
+    private static final class Options implements Cloneable {
+        Map<String, String> variables = Map.of();
+        Map<String, String> environment = System.getenv();
+        List<Path> variableFiles = List.of();
+        Path outputDir = DEFAULT_OUTPUT;
+        Path cacheDir = defaultCacheDir();
+        Optional<Boolean> headless = Optional.empty();
+        Optional<Accelerator> accelerator = Optional.empty();
+        BuildListener listener = BuildListener.NONE;
+        Optional<PublishTarget> publishTo = Optional.empty();
+        OnError onError = OnError.CLEANUP;
         boolean force;
-        Optional<MachineDriver> driver;
-        Optional<GuestAccess> guestAccess;
-        Optional<ImagePublisher> publisher;
+        Optional<MachineDriver> driver = Optional.empty();
+        Optional<GuestAccess> guestAccess = Optional.empty();
 
-        Copy(ImageBuilder b) {
-            variables = new LinkedHashMap<>(b.variables);
-            environment = new HashMap<>(b.environment);
-            variableFiles = new ArrayList<>(b.variableFiles);
-            outputDir = b.outputDir;
-            cacheDir = b.cacheDir;
-            headless = b.headless;
-            accelerator = b.accelerator;
-            listener = b.listener;
-            credentials = b.credentials;
-            onError = b.onError;
-            force = b.force;
-            driver = b.driver;
-            guestAccess = b.guestAccess;
-            publisher = b.publisher;
+        Options copy() {
+            try {
+                return (Options) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.imagebuilder;
 
 import io.imagebuilder.pipeline.StepContext;
-import io.imagebuilder.spi.ImagePublisher;
+import io.imagebuilder.spi.PublishTarget;
 import io.imagebuilder.template.Communicator;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.Location;
@@ -11,7 +11,6 @@ import io.imagebuilder.template.Secret;
 import io.imagebuilder.template.Shutdown;
 import io.imagebuilder.template.Source;
 import io.imagebuilder.template.TemplateException;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,8 +104,8 @@ class ImageBuilderTest {
 
     @Test
     void aFailingProvisionerCleansUpEverythingAndNamesTheStep() throws Exception {
-        services.onProvision = spec -> {
-            if (spec.displayName().equals("shell[2]")) {
+        services.onProvision = name -> {
+            if (name.equals("shell[2]")) {
                 throw new IllegalStateException("exit 3");
             }
         };
@@ -122,7 +121,7 @@ class ImageBuilderTest {
     @Test
     void cancellingThroughTheHandleStopsAndCleansUp() throws Exception {
         CountDownLatch inProvisioner = new CountDownLatch(1);
-        services.onProvision = spec -> {
+        services.onProvision = name -> {
             inProvisioner.countDown();
             try {
                 Thread.sleep(60_000);
@@ -139,7 +138,7 @@ class ImageBuilderTest {
 
     @Test
     void secretsNeverReachTheListener() throws Exception {
-        services.onProvision = spec -> { throw new IllegalStateException("password s3cret-pw rejected"); };
+        services.onProvision = name -> { throw new IllegalStateException("password s3cret-pw rejected"); };
         ImageBuildException e = assertThrows(ImageBuildException.class, () -> builder(template()).build());
         assertFalse(e.getMessage().contains("s3cret-pw"), e.getMessage());
         java.io.StringWriter trace = new java.io.StringWriter();
@@ -185,7 +184,7 @@ class ImageBuilderTest {
 
     @Test
     void onErrorAbortKeepsTheVm() throws Exception {
-        services.onProvision = spec -> { throw new IllegalStateException("boom"); };
+        services.onProvision = name -> { throw new IllegalStateException("boom"); };
         ImageBuildException e = assertThrows(ImageBuildException.class,
                 () -> builder(template()).onError(OnError.ABORT).build());
         assertInstanceOf(IllegalStateException.class, e.getCause());
@@ -275,28 +274,40 @@ class ImageBuilderTest {
         assertFalse(changed.stages().get(1).reused(), "a changed script rebuilds its stage");
     }
 
-    /** A publisher that remembers what it holds, like a Glance would. */
-    private static final class RecordingPublisher implements ImagePublisher {
+    /** A publish target that remembers what it holds, like a Glance would. */
+    private static final class RecordingTarget implements PublishTarget {
         final List<Publish> uploads = new ArrayList<>();
         final Map<String, PublishedImage> images = new HashMap<>();
         final List<String> checksBeforeVmCalls = new ArrayList<>();
         final RecordingServices services;
+        final String password;
         Exception refusal;
 
-        RecordingPublisher(RecordingServices services) {
+        RecordingTarget(RecordingServices services, String password) {
             this.services = services;
+            this.password = password;
         }
 
         @Override
-        public void checkCredentials(OpenStackCredentials c) throws Exception {
-            checksBeforeVmCalls.add(c.authUrl() + " after " + services.calls.size() + " VM calls");
+        public String describe() {
+            return "http://k/v3 (project pr)";
+        }
+
+        @Override
+        public List<String> secrets() {
+            return List.of(password);
+        }
+
+        @Override
+        public void checkCredentials() throws Exception {
+            checksBeforeVmCalls.add("http://k/v3 after " + services.calls.size() + " VM calls");
             if (refusal != null) {
                 throw refusal;
             }
         }
 
         @Override
-        public PublishedImage publish(Path image, Publish publish, OpenStackCredentials c, StepContext ctx) {
+        public PublishedImage publish(Path image, Publish publish, StepContext ctx) {
             uploads.add(publish);
             PublishedImage made = new PublishedImage("id-" + uploads.size(), publish.imageName(), "md5", "sha512");
             images.put(made.id(), made);
@@ -304,18 +315,15 @@ class ImageBuilderTest {
         }
 
         @Override
-        public Optional<PublishedImage> existing(String id, Publish publish, OpenStackCredentials c,
-                                                 StepContext ctx) {
+        public Optional<PublishedImage> existing(String id, Publish publish, StepContext ctx) {
             return Optional.ofNullable(images.get(id));
         }
     }
 
     @Test
     void aTemplateWithoutPublishSettingsPublishesWithDefaultsAndAnUnchangedImageOnlyOnce() throws Exception {
-        RecordingPublisher glance = new RecordingPublisher(services);
-        OpenStackCredentials creds = OpenStackCredentials.fromEnvironment(Map.of("OS_AUTH_URL", "http://k/v3",
-                "OS_USERNAME", "u", "OS_PASSWORD", "p", "OS_PROJECT_NAME", "pr"));
-        ImageBuilder b = builder(template()).publisher(glance).publishTo(creds);
+        RecordingTarget glance = new RecordingTarget(services, "p");
+        ImageBuilder b = builder(template()).publishTo(glance);
         BuildResult first = b.build();
         assertEquals(Optional.of("id-1"), first.publishedImageId());
         assertEquals(List.of("http://k/v3 after 0 VM calls"), glance.checksBeforeVmCalls,
@@ -337,12 +345,10 @@ class ImageBuilderTest {
 
     @Test
     void refusedCredentialsStopTheBuildBeforeAnyDiskOrVmIsMade() throws Exception {
-        RecordingPublisher glance = new RecordingPublisher(services);
+        RecordingTarget glance = new RecordingTarget(services, "wr0ng-pw-7");
         glance.refusal = new IllegalStateException("Keystone answered 401 for user u with password wr0ng-pw-7");
-        OpenStackCredentials creds = OpenStackCredentials.fromEnvironment(Map.of("OS_AUTH_URL", "http://k/v3",
-                "OS_USERNAME", "u", "OS_PASSWORD", "wr0ng-pw-7", "OS_PROJECT_NAME", "pr"));
         ImageBuildException e = assertThrows(ImageBuildException.class,
-                () -> builder(template()).publisher(glance).publishTo(creds).build());
+                () -> builder(template()).publishTo(glance).build());
         assertEquals("check-credentials", e.step());
         assertTrue(e.getMessage().contains("http://k/v3") && e.getMessage().contains("401"), e.getMessage());
         assertFalse(e.getMessage().contains("wr0ng-pw-7"), "the password is masked: " + e.getMessage());

@@ -9,7 +9,6 @@ import io.imagebuilder.spi.MachineInstance;
 import io.imagebuilder.spi.MachineSpec;
 import io.imagebuilder.template.Communicator;
 import io.imagebuilder.template.Output;
-import io.imagebuilder.template.ProvisionerSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +19,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * In-memory driver and guest access that record what the build asked of them. They test the orchestration's
+ * In-memory driver and guest access that record what the build asked of them (a shell provisioner's command
+ * as "provision NAME"). They test the orchestration's
  * edge cases (cleanup order, cancellation, reuse) that the real components cannot produce on demand; the real
  * end-to-end build is tested against libvirt and a real guest in the examples module.
  */
 final class RecordingServices implements MachineDriver, GuestAccess {
 
     final List<String> calls = new CopyOnWriteArrayList<>();
-    volatile Consumer<ProvisionerSpec> onProvision = spec -> { };
+    /** Called with a provisioner's name when it runs its command in the guest. */
+    volatile Consumer<String> onProvision = name -> { };
 
     @Override
     public void prepareDisk(DiskPlan plan, StepContext ctx) throws Exception {
@@ -78,17 +79,19 @@ final class RecordingServices implements MachineDriver, GuestAccess {
         calls.add("connect " + communicator.username()
                 + (key.privateKey() == null ? "" : " key " + key.privateKey().getFileName()));
         return new GuestSession() {
-            public int run(String command, String source, StepContext c) { calls.add("run " + command); return 0; }
+            public int run(String command, String source, StepContext c) {
+                if (source.matches("(shell|file)\\[\\d+]")) { // a provisioner's own command
+                    calls.add("provision " + source);
+                    onProvision.accept(source);
+                } else if (!source.equals("cleanup")) { // not its script's removal
+                    calls.add("run " + command);
+                }
+                return 0;
+            }
             public void upload(Path local, String remotePath, StepContext c) { }
             public void uploadDirectory(Path localDir, String remoteDir, StepContext c) { }
             public void reconnect(StepContext c) { }
             public void close() { calls.add("disconnect"); }
         };
-    }
-
-    @Override
-    public void provision(ProvisionerSpec spec, GuestSession session, StepContext ctx) {
-        calls.add("provision " + spec.displayName());
-        onProvision.accept(spec);
     }
 }

@@ -2,15 +2,14 @@ package io.imagebuilder.spi;
 
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.template.Communicator;
-import io.imagebuilder.template.ProvisionerSpec;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Reaches the guest over SSH and runs provisioners. Implemented by the provisioners module, found with
- * {@link java.util.ServiceLoader}.
+ * Opens the {@link GuestSession} provisioners run in, over SSH. Implemented by the provisioners module, found
+ * with {@link java.util.ServiceLoader}. Which provisioner runs is decided by the core, not here.
  */
 public interface GuestAccess {
 
@@ -23,9 +22,6 @@ public interface GuestAccess {
      */
     GuestSession connect(String host, int port, Communicator communicator, TemporaryKey key,
                          Supplier<List<String>> serialTail, StepContext ctx) throws Exception;
-
-    /** Runs one provisioner; throws with the provisioner's name, exit code and output tail on failure. */
-    void provision(ProvisionerSpec spec, GuestSession session, StepContext ctx) throws Exception;
 
     /** @param privateKey may be null when the communicator uses a password or its own key */
     record TemporaryKey(Path privateKey, String publicKeyLine) {

@@ -4,7 +4,10 @@ import io.imagebuilder.pipeline.StepContext;
 
 import java.nio.file.Path;
 
-/** An SSH connection to the build VM, as provisioners use it. */
+/**
+ * A way to run commands and place files in the build's guest, as provisioners use it: an SSH connection to the
+ * build VM (the provisioners module's), or any other session a {@link GuestAccess} opens.
+ */
 public interface GuestSession extends AutoCloseable {
 
     /**
@@ -21,6 +24,11 @@ public interface GuestSession extends AutoCloseable {
 
     /** Closes and reopens the connection, waiting for sshd to answer again (after a reboot). */
     void reconnect(StepContext ctx) throws Exception;
+
+    /** False once the connection dropped (the guest rebooted): the next provisioner reconnects first. */
+    default boolean isOpen() {
+        return true;
+    }
 
     @Override
     void close();

@@ -22,7 +22,8 @@ public interface MachineDriver {
 
     /**
      * Writes the finished disk {@code source} to {@code target} in the output's format, compacting and
-     * compressing as asked, with progress events. A backing chain is flattened.
+     * compressing as asked, with progress events. A backing chain is flattened. On failure or cancellation
+     * {@code target} is deleted; the caller moves a complete one into place.
      */
     void convert(Path source, Path target, Output output, StepContext ctx) throws Exception;
 }

@@ -5,10 +5,12 @@ import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.TemplateException;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 
 /**
  * A provisioner type beyond shell and file (the VISA set: guacd, xrdp, visa-pam, jupyterlab, ...), found with
@@ -31,12 +33,26 @@ public interface ProvisionerKind {
     /** Runs it in the guest; fails with the provisioner's name, exit code and output tail. */
     void run(ProvisionerSpec.Custom spec, GuestSession guest, StepContext ctx) throws Exception;
 
-    /** The kinds on the class path by type; where two claim one type, the first found wins. */
+    /**
+     * The kinds on the class path by type; where two claim one type, the first found wins. Looked up once per
+     * class loader: the template loader and the build then use the same instances.
+     */
     static Map<String, ProvisionerKind> onClassPath() {
-        Map<String, ProvisionerKind> kinds = new TreeMap<>();
-        for (ProvisionerKind k : ServiceLoader.load(ProvisionerKind.class)) {
-            kinds.putIfAbsent(k.type(), k);
+        return OnClassPath.KINDS.computeIfAbsent(Thread.currentThread().getContextClassLoader(), loader -> {
+            Map<String, ProvisionerKind> kinds = new TreeMap<>();
+            for (ProvisionerKind k : ServiceLoader.load(ProvisionerKind.class, loader)) {
+                kinds.putIfAbsent(k.type(), k);
+            }
+            return Collections.unmodifiableMap(kinds);
+        });
+    }
+
+    /** Holds the kinds found, by class loader (an interface cannot have a private static field). */
+    final class OnClassPath {
+        private static final Map<ClassLoader, Map<String, ProvisionerKind>> KINDS =
+                Collections.synchronizedMap(new WeakHashMap<>());
+
+        private OnClassPath() {
         }
-        return kinds;
     }
 }

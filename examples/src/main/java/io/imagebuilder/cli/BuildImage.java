@@ -6,12 +6,13 @@ import io.imagebuilder.BuildPlan;
 import io.imagebuilder.BuildResult;
 import io.imagebuilder.ImageBuildException;
 import io.imagebuilder.ImageBuilder;
-import io.imagebuilder.OpenStackCredentials;
+import io.imagebuilder.glance.GlanceTarget;
+import io.imagebuilder.glance.OpenStackCredentials;
 import io.imagebuilder.template.TemplateException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -69,13 +70,13 @@ public final class BuildImage implements Callable<Integer> {
         return Path.of(System.getProperty("imagebuilder.templates", "examples/templates"));
     }
 
-    /** OpenStack credentials from the OS_* environment, with {@code --os-cloud} (if given) as OS_CLOUD. */
-    static OpenStackCredentials credentials(String osCloud) {
+    /** Glance with credentials from the OS_* environment, with {@code --os-cloud} (if given) as OS_CLOUD. */
+    static GlanceTarget glance(String osCloud) {
         Map<String, String> env = new HashMap<>(System.getenv());
         if (osCloud != null) {
             env.put("OS_CLOUD", osCloud);
         }
-        return OpenStackCredentials.fromEnvironment(env);
+        return GlanceTarget.of(OpenStackCredentials.fromEnvironment(env));
     }
 
     static String defaultImage() {
@@ -105,8 +106,8 @@ public final class BuildImage implements Callable<Integer> {
 
     static int run(String... args) {
         // A publish builds only its own command: picocli reads the annotations of every subcommand when it builds
-        // the root (40-75 ms of a publish's start-up, measured), and the upload waits for that. Its usage,
-        // errors and exit codes are the same either way (BuildImageTest compares them).
+        // the root, and the upload would wait for that. Its usage, errors and exit codes are the same either way
+        // (BuildImageTest compares them).
         if (args.length > 0 && args[0].equals(PublishCommand.NAME)) {
             CommandLine publish = new CommandLine(new PublishCommand())
                     .setCommandName(NAME + " " + PublishCommand.NAME);
@@ -130,7 +131,7 @@ public final class BuildImage implements Callable<Integer> {
     public Integer call() throws Exception {
         ImageBuilder builder = options.builder(defaultTemplates(), defaultImage());
         if ((publish || osCloud != null) && !noPublish) {
-            builder = builder.publishTo(credentials(osCloud));
+            builder = builder.publishTo(glance(osCloud));
         }
         Path logFile = options.output.resolve("logs").resolve("build-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");

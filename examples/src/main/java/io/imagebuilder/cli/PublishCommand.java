@@ -1,10 +1,9 @@
 package io.imagebuilder.cli;
 
-import io.imagebuilder.OpenStackCredentials;
-import io.imagebuilder.pipeline.Cancellation;
-import io.imagebuilder.pipeline.SecretMasker;
+import io.imagebuilder.glance.GlanceTarget;
+import io.imagebuilder.internal.build.BuildContext;
 import io.imagebuilder.pipeline.StepContext;
-import io.imagebuilder.spi.ImagePublisher;
+import io.imagebuilder.spi.PublishTarget;
 import io.imagebuilder.template.Publish;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -101,9 +99,7 @@ final class PublishCommand implements Callable<Integer> {
             System.err.println("error: --public, --private, --community and --shared exclude each other");
             return BuildImage.USAGE;
         }
-        OpenStackCredentials credentials = BuildImage.credentials(osCloud);
-        ImagePublisher publisher = ServiceLoader.load(ImagePublisher.class).findFirst().orElseThrow(
-                () -> new IllegalStateException("imagebuilder-glance is not on the class path"));
+        GlanceTarget glance = BuildImage.glance(osCloud);
         Publish.Visibility visibility = visibilityPublic ? Publish.Visibility.PUBLIC
                 : visibilityCommunity ? Publish.Visibility.COMMUNITY
                 : visibilityShared ? Publish.Visibility.SHARED : Publish.Visibility.PRIVATE;
@@ -111,24 +107,21 @@ final class PublishCommand implements Callable<Integer> {
                 : file.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
         Publish publish = new Publish(name, visibility, minDisk, minRam, format, containerFormat, isProtected,
                 properties, tags, Publish.OnConflict.parse(onConflict));
-        SecretMasker masker = new SecretMasker();
-        credentials.password().ifPresent(masker::add);
-        credentials.applicationCredentialSecret().ifPresent(masker::add);
-        Cancellation cancellation = new Cancellation();
         CountDownLatch ended = new CountDownLatch(1);
-        CancelOnCtrlC ctrlC = new CancelOnCtrlC(cancellation::cancel, ended::await);
+        ConsoleProgress progress = new ConsoleProgress(System.out);
+        BuildContext build = BuildContext.forPublishing(glance, progress);
+        CancelOnCtrlC ctrlC = new CancelOnCtrlC(build.cancellation()::cancel, ended::await);
         // Nothing is written beside the file or in a temp folder: the console shows every message.
-        try (ctrlC; ConsoleProgress progress = new ConsoleProgress(System.out)) {
-            StepContext ctx = new StepContext(name, file.toAbsolutePath().getParent(), progress, cancellation,
-                    masker);
-            ImagePublisher.PublishedImage image = publisher.publish(file, publish, credentials, ctx);
+        try (ctrlC; progress) {
+            StepContext ctx = build.stepContext(name, file.toAbsolutePath().getParent());
+            PublishTarget.PublishedImage image = glance.publish(file, publish, ctx);
             System.out.println("published " + image.name() + " id " + image.id() + " md5 " + image.checksumMd5());
             return BuildImage.OK;
         } catch (CancellationException e) {
             System.err.println("publish cancelled; the half-made image was deleted");
             return BuildImage.CANCELLED;
         } catch (RuntimeException e) { // GlancePublishException: says what failed, never a secret
-            System.err.println("error: " + masker.mask(String.valueOf(e.getMessage())));
+            System.err.println("error: " + build.masker().mask(String.valueOf(e.getMessage())));
             return BuildImage.FAILED;
         } finally {
             ended.countDown();

@@ -2,8 +2,8 @@ package io.imagebuilder.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.imagebuilder.OpenStackCredentials;
 import io.imagebuilder.glance.GlancePublisher;
+import io.imagebuilder.glance.OpenStackCredentials;
 import io.imagebuilder.template.Publish;
 
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.imagebuilder.examples;
 import io.imagebuilder.BuildEvent;
 import io.imagebuilder.BuildResult;
 import io.imagebuilder.ImageBuilder;
+import io.imagebuilder.glance.GlanceTarget;
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.qemu.LibvirtDriver;
 import io.imagebuilder.spi.DiskPlan;
@@ -84,7 +85,7 @@ class EndToEndIT {
     @Order(1)
     void buildsPublishesAndThePublishedImageBootsWithEverythingInstalled() throws Exception {
         long start = System.nanoTime();
-        BuildResult result = visaCi().publishTo(Fixtures.credentials(openrc)).build();
+        BuildResult result = visaCi().publishTo(GlanceTarget.of(Fixtures.credentials(openrc))).build();
         System.out.println("full chain built and published in " + (System.nanoTime() - start) / 1_000_000_000 + " s");
         assertEquals(List.of("ci-base", "visa-ci"), result.stages().stream().map(BuildResult.StageResult::name).toList());
         assertFalse(result.stages().get(0).reused());

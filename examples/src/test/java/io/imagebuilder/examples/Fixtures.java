@@ -1,6 +1,6 @@
 package io.imagebuilder.examples;
 
-import io.imagebuilder.OpenStackCredentials;
+import io.imagebuilder.glance.OpenStackCredentials;
 import io.imagebuilder.pipeline.Cancellation;
 import io.imagebuilder.pipeline.SecretMasker;
 import io.imagebuilder.pipeline.StepContext;

@@ -1,7 +1,6 @@
 package io.imagebuilder.glance;
 
 import io.imagebuilder.BuildListener;
-import io.imagebuilder.OpenStackCredentials;
 import io.imagebuilder.glance.internal.GlanceAccess;
 import io.imagebuilder.glance.internal.GlanceClient;
 import io.imagebuilder.glance.internal.ImageRecord;
@@ -10,7 +9,7 @@ import io.imagebuilder.glance.internal.StreamingUpload;
 import io.imagebuilder.pipeline.Cancellation;
 import io.imagebuilder.pipeline.SecretMasker;
 import io.imagebuilder.pipeline.StepContext;
-import io.imagebuilder.spi.ImagePublisher;
+import io.imagebuilder.spi.PublishTarget.PublishedImage;
 import io.imagebuilder.template.Publish;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,16 +19,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 
 /**
  * Publishes an image file to Glance v2 like {@code openstack image create --file}: authenticates (in the
  * calling thread, right before the upload), creates the record, streams the file, waits for {@code active},
  * and checks Glance's md5 and sha512 against the ones computed while sending. On any failure, cancellation
- * included, the half-made image is deleted before the error is thrown. Usable alone:
+ * included, the half-made image is deleted before the error is thrown. A build publishes through
+ * {@link GlanceTarget}; usable alone:
  * <pre>new GlancePublisher().publish(file, Publish.named("visa-base"), OpenStackCredentials.fromEnvironment(System.getenv()))</pre>
  */
-public final class GlancePublisher implements ImagePublisher {
+public final class GlancePublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(GlancePublisher.class);
 
@@ -56,7 +55,6 @@ public final class GlancePublisher implements ImagePublisher {
         return publish(image, publish, credentials, ctx);
     }
 
-    @Override
     public PublishedImage publish(Path image, Publish publish, OpenStackCredentials credentials, StepContext ctx) {
         if (!Files.isRegularFile(image) || !Files.isReadable(image)) {
             throw new GlancePublishException("read", image + " is not a readable file");
@@ -99,13 +97,11 @@ public final class GlancePublisher implements ImagePublisher {
     }
 
     /** Authenticates at Keystone and finds Glance in the catalog; the token is not kept (a build takes long). */
-    @Override
     public void checkCredentials(OpenStackCredentials credentials) {
         KeystoneAuth.authenticate(credentials);
     }
 
     /** The image of that id if Glance still has it, active and of that name; empty otherwise (404 included). */
-    @Override
     public Optional<PublishedImage> existing(String id, Publish publish, OpenStackCredentials credentials,
                                              StepContext ctx) {
         maskSecrets(credentials, ctx);

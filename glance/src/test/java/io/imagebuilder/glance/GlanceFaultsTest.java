@@ -1,10 +1,10 @@
 package io.imagebuilder.glance;
 
-import io.imagebuilder.OpenStackCredentials;
+import io.imagebuilder.glance.OpenStackCredentials;
 import io.imagebuilder.pipeline.Cancellation;
 import io.imagebuilder.pipeline.SecretMasker;
 import io.imagebuilder.pipeline.StepContext;
-import io.imagebuilder.spi.ImagePublisher.PublishedImage;
+import io.imagebuilder.spi.PublishTarget.PublishedImage;
 import io.imagebuilder.template.Publish;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

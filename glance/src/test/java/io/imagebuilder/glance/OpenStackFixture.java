@@ -1,6 +1,6 @@
 package io.imagebuilder.glance;
 
-import io.imagebuilder.OpenStackCredentials;
+import io.imagebuilder.glance.OpenStackCredentials;
 import io.imagebuilder.glance.internal.GlanceAccess;
 import io.imagebuilder.glance.internal.GlanceClient;
 import io.imagebuilder.glance.internal.ImageRecord;

@@ -21,7 +21,7 @@ public final class EchoKind implements ProvisionerKind {
 
     @Override
     public void run(ProvisionerSpec.Custom spec, GuestSession guest, StepContext ctx) throws Exception {
-        guest.run("echo " + io.imagebuilder.provision.internal.ShellQuote.quote(String.valueOf(spec.options()
+        guest.run("echo " + io.imagebuilder.internal.provision.ShellQuote.quote(String.valueOf(spec.options()
                 .get("text"))), spec.displayName(), ctx);
     }
 }

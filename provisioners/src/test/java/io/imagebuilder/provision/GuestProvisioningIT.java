@@ -1,14 +1,16 @@
 package io.imagebuilder.provision;
 
 import io.imagebuilder.BuildEvent;
+import io.imagebuilder.internal.provision.Provisioners;
 import io.imagebuilder.provision.internal.SshGuestSession;
-import io.imagebuilder.spi.GuestAccess;
 import io.imagebuilder.spi.GuestAccess.TemporaryKey;
+import io.imagebuilder.spi.GuestAccess;
 import io.imagebuilder.spi.GuestSession;
+import io.imagebuilder.spi.ProvisionerFailedException;
 import io.imagebuilder.template.Communicator;
 import io.imagebuilder.template.Location;
-import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.ProvisionerSpec.Common;
+import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.Secret;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,12 +114,12 @@ class GuestProvisioningIT {
     @Test
     @Order(2)
     void shellProvisionerRunsInlineAndScriptsAndReportsFailures() throws Exception {
-        access.provision(new ProvisionerSpec.Shell(Location.UNKNOWN, "shell[1]",
+        Provisioners.run(new ProvisionerSpec.Shell(Location.UNKNOWN, "shell[1]",
                 List.of("echo \"$MSG\" > /root/msg"), List.of(), Map.of("MSG", "it's here"),
                 ProvisionerSpec.Shell.PACKER_EXECUTE_COMMAND, false, Common.defaults()), session, t.ctx);
         assertEquals("it's here", capture("cat /root/msg"));
         Path failing = Files.writeString(tmp.resolve("fail.sh"), "#!/bin/sh\necho about to fail\nexit 3\n");
-        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> access.provision(
+        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> Provisioners.run(
                 new ProvisionerSpec.Shell(Location.UNKNOWN, "shell[2]", List.of(), List.of(failing), Map.of(), null,
                         false, Common.defaults()), session, t.ctx));
         assertTrue(e.getMessage().contains("exited with code 3") && e.getMessage().contains("about to fail"),
@@ -130,7 +132,7 @@ class GuestProvisioningIT {
         Path dir = Files.createDirectories(tmp.resolve("payload/sub"));
         Files.writeString(dir.resolve("run.sh"), "#!/bin/sh\necho ran\n");
         Files.setPosixFilePermissions(dir.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-x---"));
-        access.provision(new ProvisionerSpec.FileUpload(Location.UNKNOWN, "file[1]", tmp.resolve("payload"),
+        Provisioners.run(new ProvisionerSpec.FileUpload(Location.UNKNOWN, "file[1]", tmp.resolve("payload"),
                 "/opt/dest", false, Common.defaults()), session, t.ctx);
         assertEquals("750 ran", capture("printf '%s ' $(stat -c %a /opt/dest/payload/sub/run.sh); "
                 + "/opt/dest/payload/sub/run.sh"));
@@ -140,9 +142,9 @@ class GuestProvisioningIT {
     @Order(4)
     void expectDisconnectSurvivesAReboot() throws Exception {
         String bootBefore = capture("cat /proc/sys/kernel/random/boot_id");
-        access.provision(new ProvisionerSpec.Shell(Location.UNKNOWN, "reboot", List.of("echo rebooting",
+        Provisioners.run(new ProvisionerSpec.Shell(Location.UNKNOWN, "reboot", List.of("echo rebooting",
                 "reboot", "sleep 120"), List.of(), Map.of(), null, true, Common.defaults()), session, t.ctx);
-        access.provision(new ProvisionerSpec.Shell(Location.UNKNOWN, "after", List.of("touch /root/after-reboot"),
+        Provisioners.run(new ProvisionerSpec.Shell(Location.UNKNOWN, "after", List.of("touch /root/after-reboot"),
                 List.of(), Map.of(), null, false, Common.defaults()), session, t.ctx);
         assertNotEquals(bootBefore, capture("cat /proc/sys/kernel/random/boot_id"));
         assertEquals("yes", capture("test -f /root/after-reboot && echo yes"));

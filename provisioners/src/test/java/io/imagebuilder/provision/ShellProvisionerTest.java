@@ -1,12 +1,14 @@
 package io.imagebuilder.provision;
 
 import io.imagebuilder.BuildEvent;
+import io.imagebuilder.internal.provision.Provisioners;
 import io.imagebuilder.spi.GuestAccess;
 import io.imagebuilder.spi.GuestSession;
+import io.imagebuilder.spi.ProvisionerFailedException;
 import io.imagebuilder.template.Location;
-import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.ProvisionerSpec.Common;
 import io.imagebuilder.template.ProvisionerSpec.Shell;
+import io.imagebuilder.template.ProvisionerSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +68,7 @@ class ShellProvisionerTest {
                 Map.of("GREETING", "it's a \"test\" $HOME", "OTHER", "x y"), Shell.PACKER_EXECUTE_COMMAND, false,
                 Common.defaults());
         ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class,
-                () -> access.provision(spec, session, t.ctx));
+                () -> Provisioners.run(spec, session, t.ctx));
         assertEquals(List.of("it's a \"test\" $HOME|x y"), t.lines(BuildEvent.Stream.STDOUT));
         assertTrue(e.getMessage().startsWith("provisioner shell[1] (template.yaml:12): inline commands exited with"
                 + " code 1"), e.getMessage());
@@ -80,7 +82,7 @@ class ShellProvisionerTest {
         }
         text.append("echo bad >&2\nexit 3\n");
         Path s = script("setup.sh", text.toString());
-        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> access.provision(
+        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> Provisioners.run(
                 shell(List.of(), List.of(s), Map.of(), null, false, Common.defaults()), session, t.ctx));
         String m = e.getMessage();
         assertEquals(3, e.exitCode());
@@ -92,7 +94,7 @@ class ShellProvisionerTest {
     @Test
     void executeCommandGetsVarsAndPath() throws Exception {
         Path s = script("a.sh", "#!/bin/sh\necho \"script $0 sees $FOO\"\n");
-        access.provision(shell(List.of(), List.of(s), Map.of("FOO", "bar"),
+        Provisioners.run(shell(List.of(), List.of(s), Map.of("FOO", "bar"),
                 "echo 'vars: {{ .Vars }}'; {{.Vars}} sh {{ .Path }}", false, Common.defaults()), session, t.ctx);
         List<String> out = t.lines(BuildEvent.Stream.STDOUT);
         assertEquals("vars: FOO=bar", out.get(0));
@@ -104,7 +106,7 @@ class ShellProvisionerTest {
     @Test
     void scriptsRunInOrderAndMissingScriptIsNamed() throws Exception {
         Path missing = tmp.resolve("missing.sh");
-        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> access.provision(
+        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> Provisioners.run(
                 shell(List.of("echo first"), List.of(missing), Map.of(), null, false, Common.defaults()),
                 session, t.ctx));
         assertTrue(e.getMessage().contains("script " + missing + " does not exist"), e.getMessage());
@@ -118,7 +120,7 @@ class ShellProvisionerTest {
                 SSHD.dropConnections();
             }
         };
-        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> access.provision(
+        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> Provisioners.run(
                 shell(List.of("echo rebooting", "sleep 20"), List.of(), Map.of(), null, false, Common.defaults()),
                 session, t.ctx));
         assertTrue(e.getMessage().contains("SSH connection dropped while inline commands ran"), e.getMessage());
@@ -134,7 +136,7 @@ class ShellProvisionerTest {
                 SSHD.dropConnections();
             }
         };
-        access.provision(shell(List.of(), List.of(reboot, after), Map.of(), null, true, Common.defaults()),
+        Provisioners.run(shell(List.of(), List.of(reboot, after), Map.of(), null, true, Common.defaults()),
                 session, t.ctx);
         assertTrue(Files.exists(marker));
         assertFalse(t.lines(BuildEvent.Stream.STDOUT).contains("not reached"));
@@ -145,10 +147,10 @@ class ShellProvisionerTest {
         Path marker = tmp.resolve("after-term");
         Path killed = script("poweroff.sh", "#!/bin/sh\necho going down\nkill -TERM $$\necho not reached\n");
         Path after = script("after.sh", "#!/bin/sh\ntouch " + marker + "\n");
-        access.provision(shell(List.of(), List.of(killed, after), Map.of(), null, true, Common.defaults()),
+        Provisioners.run(shell(List.of(), List.of(killed, after), Map.of(), null, true, Common.defaults()),
                 session, t.ctx);
         assertTrue(Files.exists(marker), "carried on after the script died of SIGTERM");
-        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> access.provision(
+        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> Provisioners.run(
                 shell(List.of(), List.of(killed), Map.of(), null, false, Common.defaults()), session, t.ctx));
         assertTrue(e.getMessage().contains("exited with code 143"), e.getMessage());
     }
@@ -156,9 +158,9 @@ class ShellProvisionerTest {
     @Test
     void scriptsAreMadeExecutableWhateverTheirLocalMode() throws Exception {
         Path script = script("plain.sh", "#!/bin/sh\necho ran as $(id -un)\n"); // 0644 here
-        access.provision(shell(List.of("echo inline ran"), List.of(), Map.of(), "{{ .Vars }} {{ .Path }}", false,
+        Provisioners.run(shell(List.of("echo inline ran"), List.of(), Map.of(), "{{ .Vars }} {{ .Path }}", false,
                 Common.defaults()), session, t.ctx);
-        access.provision(shell(List.of(), List.of(script), Map.of(), "{{ .Path }}", false, Common.defaults()),
+        Provisioners.run(shell(List.of(), List.of(script), Map.of(), "{{ .Path }}", false, Common.defaults()),
                 session, t.ctx);
         assertEquals(List.of("inline ran", "ran as root"), t.lines(BuildEvent.Stream.STDOUT));
     }
@@ -168,7 +170,7 @@ class ShellProvisionerTest {
         Path counter = tmp.resolve("count");
         Shell spec = shell(List.of("echo x >> " + counter, "test $(wc -l < " + counter + ") -ge 2"), List.of(),
                 Map.of(), null, false, new Common(Duration.ZERO, 1, Optional.empty()));
-        access.provision(spec, session, t.ctx);
+        Provisioners.run(spec, session, t.ctx);
         assertEquals(2, Files.readAllLines(counter).size());
         assertTrue(t.allText().contains("failed (attempt 1 of 2), retrying"));
     }
@@ -178,7 +180,7 @@ class ShellProvisionerTest {
         Shell spec = shell(List.of("echo start", "sleep 4712", "echo end"), List.of(), Map.of(), null, false,
                 new Common(Duration.ZERO, 0, Optional.of(Duration.ofSeconds(1))));
         ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class,
-                () -> access.provision(spec, session, t.ctx));
+                () -> Provisioners.run(spec, session, t.ctx));
         assertTrue(e.getMessage().contains("timed out after PT1S"), e.getMessage());
         // the tail is what the guest printed: bash may also get to report its killed child ("Terminated")
         String tail = e.getMessage().substring(e.getMessage().indexOf("lines of output:"));
@@ -194,7 +196,7 @@ class ShellProvisionerTest {
         Shell spec = shell(List.of("echo never"), List.of(), Map.of(), null, false,
                 new Common(Duration.ofMinutes(5), 0, Optional.empty()));
         t.cancellation.cancel();
-        assertThrows(CancellationException.class, () -> access.provision(spec, session, t.ctx));
+        assertThrows(CancellationException.class, () -> Provisioners.run(spec, session, t.ctx));
         assertTrue(t.lines(BuildEvent.Stream.STDOUT).isEmpty());
     }
 
@@ -203,12 +205,12 @@ class ShellProvisionerTest {
         ProvisionerSpec.Custom unknown = new ProvisionerSpec.Custom(Location.of(Path.of("t.yaml"), 3), "nope",
                 "no-such-type", Map.of(), Common.defaults());
         ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class,
-                () -> access.provision(unknown, session, t.ctx));
+                () -> Provisioners.run(unknown, session, t.ctx));
         assertTrue(e.getMessage().startsWith("provisioner nope (t.yaml:3): unknown provisioner type 'no-such-type'"),
                 e.getMessage());
         ProvisionerSpec.Custom echo = new ProvisionerSpec.Custom(Location.UNKNOWN, "echoer", EchoKind.TYPE,
                 Map.of("text", "hello kind"), Common.defaults());
-        access.provision(echo, session, t.ctx);
+        Provisioners.run(echo, session, t.ctx);
         assertEquals(List.of("hello kind"), t.lines(BuildEvent.Stream.STDOUT));
     }
 }

@@ -1,6 +1,7 @@
 package io.imagebuilder.provision;
 
 import io.imagebuilder.BuildListener;
+import io.imagebuilder.internal.provision.Provisioners;
 import io.imagebuilder.pipeline.Cancellation;
 import io.imagebuilder.pipeline.SecretMasker;
 import io.imagebuilder.pipeline.StepContext;
@@ -40,7 +41,7 @@ public final class UploadDirBench {
         try (SshGuestSession s = SshGuestSession.open(host, port, comm, TemporaryKey.NONE, List::of, ctx)) {
             long connected = System.nanoTime();
             // the file provisioner, as a template's "file: {source: tree/, destination: ...}" runs it
-            new SshGuestAccess().provision(new ProvisionerSpec.FileUpload(Location.UNKNOWN, "file[1]", localDir,
+            Provisioners.run(new ProvisionerSpec.FileUpload(Location.UNKNOWN, "file[1]", localDir,
                     remoteDir, true, ProvisionerSpec.Common.defaults()), s, ctx);
             long end = System.nanoTime();
             System.out.printf("cipher=%s%nlogin_seconds=%.2f%nours_seconds=%.2f%n", s.cipher(),

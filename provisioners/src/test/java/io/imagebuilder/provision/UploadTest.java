@@ -1,8 +1,10 @@
 package io.imagebuilder.provision;
 
 import io.imagebuilder.BuildEvent;
+import io.imagebuilder.internal.provision.Provisioners;
 import io.imagebuilder.spi.GuestAccess;
 import io.imagebuilder.spi.GuestSession;
+import io.imagebuilder.spi.ProvisionerFailedException;
 import io.imagebuilder.template.Location;
 import io.imagebuilder.template.ProvisionerSpec;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +20,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,7 +137,7 @@ class UploadTest {
     }
 
     private void provision(Path source, String dest, boolean contentsOnly) throws Exception {
-        access.provision(new ProvisionerSpec.FileUpload(Location.UNKNOWN, "file[1]", source, dest, contentsOnly,
+        Provisioners.run(new ProvisionerSpec.FileUpload(Location.UNKNOWN, "file[1]", source, dest, contentsOnly,
                 ProvisionerSpec.Common.defaults()), session, t.ctx);
     }
 

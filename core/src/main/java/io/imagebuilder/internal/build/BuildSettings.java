@@ -1,7 +1,7 @@
 package io.imagebuilder.internal.build;
 
 import io.imagebuilder.OnError;
-import io.imagebuilder.OpenStackCredentials;
+import io.imagebuilder.spi.PublishTarget;
 import io.imagebuilder.template.Accelerator;
 
 import java.nio.file.Path;
@@ -10,9 +10,12 @@ import java.util.Optional;
 /**
  * The options of one build, as the public builder collected them.
  *
- * @param cacheDir where downloaded ISOs and disk images are kept between builds
+ * @param cacheDir    where downloaded ISOs and disk images are kept between builds
+ * @param publishTo   where the final image goes; empty: it is not published
+ * @param accelerator overrides every template's {@code machine.accelerator}
+ * @param headless    overrides every template's {@code machine.headless}
  */
 public record BuildSettings(Path outputDir, Path cacheDir, OnError onError, boolean force,
-                            Optional<OpenStackCredentials> credentials, Optional<Accelerator> accelerator,
+                            Optional<PublishTarget> publishTo, Optional<Accelerator> accelerator,
                             Optional<Boolean> headless) {
 }

@@ -1,15 +1,14 @@
 package io.imagebuilder.internal.build;
 
-import io.imagebuilder.BuildListener;
 import io.imagebuilder.BuildResult;
-import io.imagebuilder.pipeline.Cancellation;
+import io.imagebuilder.internal.steps.BuildKeys;
+import io.imagebuilder.internal.steps.StagePlanner;
 import io.imagebuilder.pipeline.Pipeline;
-import io.imagebuilder.pipeline.SecretMasker;
 import io.imagebuilder.pipeline.Step;
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.pipeline.StepTiming;
-import io.imagebuilder.spi.ImagePublisher;
 import io.imagebuilder.spi.ProvisionerKind;
+import io.imagebuilder.spi.PublishTarget;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.ProvisionerSpec;
 
@@ -20,7 +19,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,26 +27,18 @@ import java.util.Optional;
  */
 public final class ChainBuild {
 
-    private final BuildSettings settings;
+    private final BuildContext build;
     private final StagePlanner planner;
-    private final Map<String, ProvisionerKind> kinds;
-    private final BuildListener listener;
-    private final Cancellation cancellation;
-    private final SecretMasker masker;
 
-    public ChainBuild(BuildSettings settings, StagePlanner planner, Map<String, ProvisionerKind> kinds,
-                      BuildListener listener, Cancellation cancellation, SecretMasker masker) {
-        this.settings = settings;
-        this.planner = planner;
-        this.kinds = kinds;
-        this.listener = listener;
-        this.cancellation = cancellation;
-        this.masker = masker;
+    public ChainBuild(BuildContext build) {
+        this.build = build;
+        this.planner = new StagePlanner(build);
     }
 
     public BuildResult run(List<ImageTemplate> stages) throws IOException {
         List<BuildResult.StageResult> results = new ArrayList<>();
-        Optional<ImagePublisher.PublishedImage> published = Optional.empty();
+        Optional<PublishTarget.PublishedImage> published = Optional.empty();
+        boolean publishes = build.settings().publishTo().isPresent();
         String parentDigest = "";
         Optional<Path> parentImage = Optional.empty();
         for (int i = 0; i < stages.size(); i++) {
@@ -59,29 +49,30 @@ public final class ChainBuild {
             }
             String digest = StageDigest.of(t, parentDigest + (last ? " last" : "") + " code=" + code(t),
                     customFiles(t));
-            Path image = StagePlanner.outputImage(settings, t);
+            ImageFiles image = planner.outputImage(t);
             String vmName = "imagebuilder-" + t.name() + "-" + randomSuffix();
-            StepContext ctx = new StepContext(t.name(), settings.outputDir().toAbsolutePath().resolve(".work")
-                    .resolve(vmName), listener, cancellation, masker);
-            Optional<BuildResult.StageResult> reused = settings.force() ? Optional.empty() : reuse(t, image, digest);
-            if (reused.isPresent() && !(last && settings.credentials().isPresent())) {
-                ctx.info("'" + t.name() + "' is up to date (" + image + "): reused, not rebuilt");
+            StepContext ctx = build.stepContext(t.name(), build.settings().outputDir().toAbsolutePath()
+                    .resolve(".work").resolve(vmName));
+            Optional<BuildResult.StageResult> reused = build.settings().force() ? Optional.empty()
+                    : reuse(t, image, digest);
+            if (reused.isPresent() && !(last && publishes)) {
+                ctx.info("'" + t.name() + "' is up to date (" + image.image() + "): reused, not rebuilt");
                 results.add(reused.get());
             } else {
-                Files.deleteIfExists(StageDigest.recordFile(image)); // stale until this build succeeds
+                Files.deleteIfExists(image.inputs()); // stale until this build succeeds
                 Pipeline pipeline = new Pipeline(reused.isPresent() ? publishOnly(t, reused.get())
                         : planner.steps(t, parentImage, vmName, last));
-                List<StepTiming> timings = pipeline.run(ctx, settings.onError());
+                List<StepTiming> timings = pipeline.run(ctx, build.settings().onError());
                 BuildResult.StageResult made = reused.orElseGet(() -> ctx.require(BuildKeys.OUTPUT));
                 results.add(new BuildResult.StageResult(made.name(), made.image(), made.format(), made.sizeBytes(),
                         made.sha256(), timings, reused.isPresent()));
-                Files.writeString(StageDigest.recordFile(image), digest + "\n");
+                Files.writeString(image.inputs(), digest + "\n");
                 if (last) {
                     published = ctx.get(BuildKeys.PUBLISHED);
                 }
             }
             parentDigest = digest;
-            parentImage = Optional.of(image);
+            parentImage = Optional.of(image.image());
         }
         return new BuildResult(results, published);
     }
@@ -100,25 +91,23 @@ public final class ChainBuild {
         return List.of(output, planner.publishStep(t).orElseThrow());
     }
 
-    private Optional<BuildResult.StageResult> reuse(ImageTemplate t, Path image, String digest) throws IOException {
-        Path record = StageDigest.recordFile(image);
-        Path sha = ConvertStep.sha256File(image);
-        if (!Files.isRegularFile(image) || !Files.isRegularFile(record) || !Files.isRegularFile(sha)
-                || !Files.readString(record).trim().equals(digest)) {
+    private Optional<BuildResult.StageResult> reuse(ImageTemplate t, ImageFiles image, String digest)
+            throws IOException {
+        if (!Files.isRegularFile(image.image()) || !Files.isRegularFile(image.inputs())
+                || !Files.isRegularFile(image.sha256()) || !Files.readString(image.inputs()).trim().equals(digest)) {
             return Optional.empty();
         }
-        String sha256 = Files.readString(sha).trim().split("\\s+")[0];
-        return Optional.of(new BuildResult.StageResult(t.name(), image, t.output().format(), Files.size(image),
-                sha256, List.of(), true));
+        String sha256 = Files.readString(image.sha256()).trim().split("\\s+")[0];
+        return Optional.of(new BuildResult.StageResult(t.name(), image.image(), t.output().format(),
+                Files.size(image.image()), sha256, List.of(), true));
     }
 
     /** The code that makes the stage: ours (steps, bootstrap script), the guest access and the kinds it uses. */
     private String code(ImageTemplate t) {
-        StringBuilder b = new StringBuilder(planner.codeFingerprint());
+        StringBuilder b = new StringBuilder("core=" + CodeFingerprint.of(StagePlanner.class));
+        build.services().guestAccess().ifPresent(g -> b.append(" guest=").append(CodeFingerprint.of(g.getClass())));
         for (ProvisionerSpec p : t.provisioners()) {
-            if (p instanceof ProvisionerSpec.Custom c && kinds.containsKey(c.type())) {
-                b.append(' ').append(c.type()).append('=').append(CodeFingerprint.of(kinds.get(c.type()).getClass()));
-            }
+            kind(p).ifPresent(k -> b.append(' ').append(k.type()).append('=').append(CodeFingerprint.of(k.getClass())));
         }
         return b.toString();
     }
@@ -126,11 +115,14 @@ public final class ChainBuild {
     private List<Path> customFiles(ImageTemplate t) {
         List<Path> files = new ArrayList<>();
         for (ProvisionerSpec p : t.provisioners()) {
-            if (p instanceof ProvisionerSpec.Custom c && kinds.containsKey(c.type())) {
-                files.addAll(kinds.get(c.type()).localFiles(c));
-            }
+            kind(p).ifPresent(k -> files.addAll(k.localFiles((ProvisionerSpec.Custom) p)));
         }
         return files;
+    }
+
+    private Optional<ProvisionerKind> kind(ProvisionerSpec p) {
+        return p instanceof ProvisionerSpec.Custom c
+                ? Optional.ofNullable(build.services().provisionerKinds().get(c.type())) : Optional.empty();
     }
 
     private static String randomSuffix() {

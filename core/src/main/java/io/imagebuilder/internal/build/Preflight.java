@@ -1,5 +1,6 @@
 package io.imagebuilder.internal.build;
 
+import io.imagebuilder.internal.steps.StagePlanner;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.Location;
 import io.imagebuilder.template.Source;
@@ -19,8 +20,9 @@ public final class Preflight {
     private Preflight() {
     }
 
-    public static void check(List<ImageTemplate> stages, BuildSettings settings, boolean haveDriver,
-                             boolean haveGuestAccess, boolean havePublisher) {
+    public static void check(List<ImageTemplate> stages, BuildServices services) {
+        boolean haveDriver = services.driver().isPresent();
+        boolean haveGuestAccess = services.guestAccess().isPresent();
         List<TemplateException.Problem> problems = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
             ImageTemplate t = stages.get(i);
@@ -52,11 +54,6 @@ public final class Preflight {
                 requireLocal(k.initrd().toString(), at, "initrd", problems);
                 k.disk().ifPresent(d -> requireLocal(d.location(), at, "disk image", problems));
             }
-        }
-        ImageTemplate target = stages.get(stages.size() - 1);
-        if (settings.credentials().isPresent() && !havePublisher) {
-            problems.add(new TemplateException.Problem(target.location(),
-                    "publishing needs imagebuilder-glance on the class path"));
         }
         if (!problems.isEmpty()) {
             throw new TemplateException(problems.stream().distinct().toList());

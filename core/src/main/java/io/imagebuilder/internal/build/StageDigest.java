@@ -65,11 +65,6 @@ public final class StageDigest {
         return out;
     }
 
-    /** The recorded digest beside an image, if any. */
-    public static Path recordFile(Path image) {
-        return image.resolveSibling(image.getFileName() + ".inputs");
-    }
-
     static List<Path> localFiles(ImageTemplate t, List<Path> extraFiles) {
         List<Path> files = new ArrayList<>(extraFiles);
         t.httpDirectory().ifPresent(files::add);

@@ -2,8 +2,8 @@ package io.imagebuilder.glance.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imagebuilder.OpenStackCredentials;
 import io.imagebuilder.glance.GlancePublishException;
+import io.imagebuilder.glance.OpenStackCredentials;
 import io.imagebuilder.template.Secret;
 import org.openstack4j.api.OSClient;
 import org.openstack4j.api.exceptions.ResponseException;

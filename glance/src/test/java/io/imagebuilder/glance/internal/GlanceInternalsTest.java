@@ -1,7 +1,7 @@
 package io.imagebuilder.glance.internal;
 
-import io.imagebuilder.OpenStackCredentials;
 import io.imagebuilder.glance.GlancePublishException;
+import io.imagebuilder.glance.OpenStackCredentials;
 import io.imagebuilder.template.Secret;
 import org.junit.jupiter.api.Test;
 

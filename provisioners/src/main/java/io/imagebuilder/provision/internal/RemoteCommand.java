@@ -11,7 +11,7 @@ import java.util.EnumSet;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 
-import static io.imagebuilder.provision.internal.ShellQuote.quote;
+import static io.imagebuilder.internal.provision.ShellQuote.quote;
 
 /**
  * One exec channel. The command is wrapped so it records its process group (sshd starts each command in a new

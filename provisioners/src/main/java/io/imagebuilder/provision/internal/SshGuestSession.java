@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
-import static io.imagebuilder.provision.internal.ShellQuote.quote;
+import static io.imagebuilder.internal.provision.ShellQuote.quote;
 
 /**
  * A {@link GuestSession} over MINA SSHD. Uploads go through one exec channel each ({@code cat >} for a file,
@@ -63,6 +63,7 @@ public final class SshGuestSession implements GuestSession {
         return session.getNegotiatedKexParameter(KexProposalOption.C2SENC);
     }
 
+    @Override
     public boolean isOpen() {
         ClientSession s = session;
         return s != null && s.isOpen() && s.isAuthenticated();

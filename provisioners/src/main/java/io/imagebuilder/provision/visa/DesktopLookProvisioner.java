@@ -1,5 +1,6 @@
 package io.imagebuilder.provision.visa;
 
+import io.imagebuilder.internal.provision.ShellQuote;
 import io.imagebuilder.template.ProvisionerSpec;
 
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class DesktopLookProvisioner extends VisaProvisioner<DesktopLookOpt
             run.addUpload(o.background().get(), "background");
             run.addText("xfce4-desktop.xml", xfceDesktopXml(guestPath));
             script.append(Templates.render("desktop-background.sh", Map.of(
-                    "dir", Shell.quote(o.backgroundDir()), "image", Shell.quote(guestPath))));
+                    "dir", ShellQuote.quote(o.backgroundDir()), "image", ShellQuote.quote(guestPath))));
         }
         if (!o.welcomeMessage().isBlank()) {
             String text = o.welcomeMessage().endsWith("\n") ? o.welcomeMessage() : o.welcomeMessage() + "\n";

@@ -1,5 +1,6 @@
 package io.imagebuilder.provision.visa;
 
+import io.imagebuilder.internal.provision.ShellQuote;
 import io.imagebuilder.template.ProvisionerSpec;
 
 import java.nio.file.Path;
@@ -37,9 +38,9 @@ public final class GuacdProvisioner extends VisaProvisioner<GuacdOptions> {
 
     static String script(GuacdOptions o, GuestRun run) {
         return Templates.render("guacd.sh", Map.of(
-                "packages", Shell.quoteAll(o.buildPackages()),
+                "packages", ShellQuote.quoteAll(o.buildPackages()),
                 "source", run.sourceArgs(o.source(), "guacamole-server-source"),
-                "configure_options", Shell.quoteAll(o.configureOptions()),
+                "configure_options", ShellQuote.quoteAll(o.configureOptions()),
                 "jobs", o.makeJobs() == 0 ? "$(nproc)" : Integer.toString(o.makeJobs()),
                 "service", o.service().toString()));
     }

@@ -1,9 +1,10 @@
 package io.imagebuilder.provision.visa;
 
+import io.imagebuilder.internal.provision.ShellQuote;
+import io.imagebuilder.pipeline.OutputTail;
 import io.imagebuilder.pipeline.StepContext;
-import io.imagebuilder.provision.OutputTail;
-import io.imagebuilder.provision.ProvisionerFailedException;
 import io.imagebuilder.spi.GuestSession;
+import io.imagebuilder.spi.ProvisionerFailedException;
 import io.imagebuilder.template.ProvisionerSpec;
 
 import java.io.IOException;
@@ -70,10 +71,10 @@ final class GuestRun {
      */
     String sourceArgs(SourceRef source, String uploadName) {
         if (source instanceof SourceRef.Url u) {
-            return "url " + Shell.quote(u.url());
+            return "url " + ShellQuote.quote(u.url());
         }
         if (source instanceof SourceRef.Git g) {
-            return "git " + Shell.quote(g.url()) + (g.ref().isEmpty() ? "" : " " + Shell.quote(g.ref()));
+            return "git " + ShellQuote.quote(g.url()) + (g.ref().isEmpty() ? "" : " " + ShellQuote.quote(g.ref()));
         }
         Path local = ((SourceRef.Local) source).path();
         addUpload(local, uploadName);
@@ -122,7 +123,7 @@ final class GuestRun {
     /** {@code command} runs with {@code $0} = {@code arg}, as root: directly, or through sudo for other users. */
     static String asRoot(String command, String arg) {
         String inner = "if [ \"$(id -u)\" = 0 ]; then " + command + "; else sudo -n " + command + "; fi";
-        return "sh -c " + Shell.quote(inner) + " " + Shell.quote(arg);
+        return "sh -c " + ShellQuote.quote(inner) + " " + ShellQuote.quote(arg);
     }
 
     private void cleanUp() {

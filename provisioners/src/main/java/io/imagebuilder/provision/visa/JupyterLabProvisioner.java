@@ -1,5 +1,6 @@
 package io.imagebuilder.provision.visa;
 
+import io.imagebuilder.internal.provision.ShellQuote;
 import io.imagebuilder.template.ProvisionerSpec;
 
 import java.nio.file.Path;
@@ -38,23 +39,23 @@ public final class JupyterLabProvisioner extends VisaProvisioner<JupyterLabOptio
 
     static String launcher(JupyterLabOptions o) {
         return Templates.render("start-jupyterlab.sh", Map.of(
-                "venv", Shell.quote(o.venv()),
+                "venv", ShellQuote.quote(o.venv()),
                 "port", Integer.toString(o.port()),
-                "jupyter_args", Shell.quoteAll(o.jupyterArgs())));
+                "jupyter_args", ShellQuote.quoteAll(o.jupyterArgs())));
     }
 
     static String script(JupyterLabOptions o) {
-        String pip = Shell.quote(o.venv() + "/bin/pip") + " install ";
+        String pip = ShellQuote.quote(o.venv() + "/bin/pip") + " install ";
         if (o.wheelhouse().isPresent()) {
             pip += "--no-index --find-links \"$PAYLOAD/wheelhouse\" ";
         } else if (!o.indexUrl().isEmpty()) {
-            pip += "--index-url " + Shell.quote(o.indexUrl()) + " ";
+            pip += "--index-url " + ShellQuote.quote(o.indexUrl()) + " ";
         }
-        pip += Shell.quoteAll(o.packages());
+        pip += ShellQuote.quoteAll(o.packages());
         return Templates.render("jupyterlab.sh", Map.of(
-                "system_packages", Shell.quoteAll(o.systemPackages()),
-                "venv", Shell.quote(o.venv()),
+                "system_packages", ShellQuote.quoteAll(o.systemPackages()),
+                "venv", ShellQuote.quote(o.venv()),
                 "pip_install", pip,
-                "launcher", Shell.quote(o.launcherPath())));
+                "launcher", ShellQuote.quote(o.launcherPath())));
     }
 }

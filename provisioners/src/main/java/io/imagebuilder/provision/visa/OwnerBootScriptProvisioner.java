@@ -1,5 +1,6 @@
 package io.imagebuilder.provision.visa;
 
+import io.imagebuilder.internal.provision.ShellQuote;
 import io.imagebuilder.template.ProvisionerSpec;
 
 import java.util.Map;
@@ -36,6 +37,6 @@ public final class OwnerBootScriptProvisioner extends VisaProvisioner<OwnerBootS
     @Override
     void provision(OwnerBootScriptOptions o, GuestRun run) throws Exception {
         run.addText("owner-boot.sh", script(o));
-        run.execute(Templates.render("owner-boot-install.sh", Map.of("path", Shell.quote(o.path()))));
+        run.execute(Templates.render("owner-boot-install.sh", Map.of("path", ShellQuote.quote(o.path()))));
     }
 }

@@ -1,5 +1,6 @@
 package io.imagebuilder.provision.visa;
 
+import io.imagebuilder.internal.provision.ShellQuote;
 import io.imagebuilder.template.ProvisionerSpec;
 
 import java.util.Map;
@@ -26,6 +27,6 @@ public final class PowerManagementProvisioner extends VisaProvisioner<PowerManag
     }
 
     static String script(PowerManagementOptions o) {
-        return Templates.render("power-management.sh", Map.of("targets", Shell.quoteAll(o.maskedTargets())));
+        return Templates.render("power-management.sh", Map.of("targets", ShellQuote.quoteAll(o.maskedTargets())));
     }
 }

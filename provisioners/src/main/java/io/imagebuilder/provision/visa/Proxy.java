@@ -1,5 +1,7 @@
 package io.imagebuilder.provision.visa;
 
+import io.imagebuilder.internal.provision.ShellQuote;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,13 +64,13 @@ public record Proxy(String httpProxy, String httpsProxy, String noProxy) {
     String shellExports() {
         List<String> lines = new ArrayList<>();
         if (!httpProxy.isEmpty()) {
-            lines.add("export http_proxy=" + Shell.quote(httpProxy) + " HTTP_PROXY=" + Shell.quote(httpProxy));
+            lines.add("export http_proxy=" + ShellQuote.quote(httpProxy) + " HTTP_PROXY=" + ShellQuote.quote(httpProxy));
         }
         if (!httpsProxy.isEmpty()) {
-            lines.add("export https_proxy=" + Shell.quote(httpsProxy) + " HTTPS_PROXY=" + Shell.quote(httpsProxy));
+            lines.add("export https_proxy=" + ShellQuote.quote(httpsProxy) + " HTTPS_PROXY=" + ShellQuote.quote(httpsProxy));
         }
         if (!noProxy.isEmpty()) {
-            lines.add("export no_proxy=" + Shell.quote(noProxy) + " NO_PROXY=" + Shell.quote(noProxy));
+            lines.add("export no_proxy=" + ShellQuote.quote(noProxy) + " NO_PROXY=" + ShellQuote.quote(noProxy));
         }
         return lines.isEmpty() ? "# no proxy configured" : String.join("\n", lines);
     }

@@ -1,5 +1,6 @@
 package io.imagebuilder.provision.visa;
 
+import io.imagebuilder.internal.provision.ShellQuote;
 import io.imagebuilder.template.ProvisionerSpec;
 
 import java.io.IOException;
@@ -55,12 +56,12 @@ public final class VisaPamProvisioner extends VisaProvisioner<VisaPamOptions> {
 
     static String script(VisaPamOptions o, GuestRun run, boolean withKey) {
         String keyStep = withKey
-                ? Templates.render("visa-pam-key.sh", Map.of("key_path", Shell.quote(o.keyPath())))
+                ? Templates.render("visa-pam-key.sh", Map.of("key_path", ShellQuote.quote(o.keyPath())))
                 : "echo \"no public_key: " + o.keyPath() + " is left to the owner boot script\"\n";
         return Templates.render("visa-pam.sh", Map.of(
-                "packages", Shell.quoteAll(o.buildPackages()),
+                "packages", ShellQuote.quoteAll(o.buildPackages()),
                 "source", run.sourceArgs(o.source(), "visa-pam-source"),
-                "cmake_options", Shell.quoteAll(o.cmakeOptions()),
+                "cmake_options", ShellQuote.quoteAll(o.cmakeOptions()),
                 "public_key", keyStep));
     }
 }

@@ -1,5 +1,6 @@
 package io.imagebuilder.provision.visa;
 
+import io.imagebuilder.internal.provision.ShellQuote;
 import io.imagebuilder.template.ProvisionerSpec;
 
 import java.nio.file.Path;
@@ -45,14 +46,14 @@ public final class XrdpProvisioner extends VisaProvisioner<XrdpOptions> {
                     .map(s -> Templates.render("xrdp-xorgxrdp.sh", Map.of("source", run.sourceArgs(s, "xorgxrdp-source"))))
                     .orElse("echo \"no xorgxrdp_source: xorgxrdp is not built\"\n");
             install = Templates.render("xrdp-source.sh", Map.of(
-                    "build_packages", Shell.quoteAll(o.buildPackages()),
+                    "build_packages", ShellQuote.quoteAll(o.buildPackages()),
                     "source", run.sourceArgs(o.xrdpSource().get(), "xrdp-source"),
-                    "configure_options", Shell.quoteAll(o.configureOptions()),
+                    "configure_options", ShellQuote.quoteAll(o.configureOptions()),
                     "xorgxrdp", xorg));
         } else {
             install = "step \"Installing xrdp from the distribution\"\ninstall_packages "
-                    + Shell.quoteAll(o.packages()) + "\n";
+                    + ShellQuote.quoteAll(o.packages()) + "\n";
         }
-        return Templates.render("xrdp.sh", Map.of("install", install, "pam_module", Shell.quote(o.pamModule())));
+        return Templates.render("xrdp.sh", Map.of("install", install, "pam_module", ShellQuote.quote(o.pamModule())));
     }
 }

@@ -2,9 +2,9 @@ package io.imagebuilder.provision.visa;
 
 import com.sun.net.httpserver.HttpServer;
 import io.imagebuilder.BuildEvent;
+import io.imagebuilder.internal.provision.Provisioners;
 import io.imagebuilder.pipeline.StepContext;
-import io.imagebuilder.provision.ProvisionerFailedException;
-import io.imagebuilder.provision.SshGuestAccess;
+import io.imagebuilder.spi.ProvisionerFailedException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -94,7 +94,7 @@ class VisaProvisionersIT {
     @Order(1)
     void powerManagementMasksSleep() throws Exception {
         // Through the SSH module's dispatch (ServiceLoader), as a build runs a template's provisioner.
-        new SshGuestAccess().provision(Specs.custom("power-management", Map.of()), guest.session(), ctx);
+        Provisioners.run(Specs.custom("power-management", Map.of()), guest.session(), ctx);
         for (String target : PowerManagementOptions.DEFAULT_TARGETS) {
             assertEquals("/dev/null", sh("readlink /etc/systemd/system/" + target), target);
         }
@@ -209,8 +209,8 @@ class VisaProvisionersIT {
     void aFailingBuildNamesTheProvisionerAndCodeAndCleansUp() throws Exception {
         Path empty = Files.createDirectories(work.resolve("not-a-source"));
         Files.writeString(empty.resolve("README"), "no configure.ac here\n");
-        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> new SshGuestAccess()
-                .provision(Specs.custom("guacd", Map.of("source", empty.toString(), "build_packages", List.of())),
+        ProvisionerFailedException e = assertThrows(ProvisionerFailedException.class, () -> Provisioners
+                .run(Specs.custom("guacd", Map.of("source", empty.toString(), "build_packages", List.of())),
                         guest.session(), ctx));
         assertTrue(e.exitCode() > 0, e.getMessage());
         assertTrue(e.getMessage().startsWith("provisioner guacd (/templates/visa-base/template.yaml:42): install.sh "

@@ -1,0 +1,41 @@
+package io.imagebuilder.internal.provision;
+
+import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.spi.GuestSession;
+import io.imagebuilder.spi.ProvisionerFailedException;
+import io.imagebuilder.template.ProvisionerSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Packer's file provisioner. A directory with {@code contentsOnly} (its source ended in {@code /}) fills
+ * {@code destination}; otherwise the directory itself is created inside it. A file whose destination ends in
+ * {@code /} keeps its name inside that folder.
+ */
+public final class FileProvisioner {
+
+    private FileProvisioner() {
+    }
+
+    public static void run(ProvisionerSpec.FileUpload spec, GuestSession guest, StepContext ctx) throws Exception {
+        Path source = spec.source();
+        String dest = spec.destination();
+        if (Files.isDirectory(source)) {
+            String target = spec.contentsOnly() ? dest : join(dest, source.getFileName().toString());
+            ctx.info(spec.displayName() + ": uploading " + source + (spec.contentsOnly() ? "/" : "") + " to " + target);
+            guest.uploadDirectory(source, target, ctx);
+        } else if (Files.isRegularFile(source)) {
+            String target = dest.endsWith("/") ? dest + source.getFileName() : dest;
+            ctx.info(spec.displayName() + ": uploading " + source + " to " + target);
+            guest.upload(source, target, ctx);
+        } else {
+            throw new ProvisionerFailedException(spec, "source " + source + " does not exist", List.of(), null);
+        }
+    }
+
+    private static String join(String dir, String name) {
+        return dir.endsWith("/") ? dir + name : dir + "/" + name;
+    }
+}

@@ -1,0 +1,40 @@
+package io.imagebuilder.internal.steps;
+
+import io.imagebuilder.pipeline.Step;
+import io.imagebuilder.pipeline.StepContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Creates the stage's private work folder (disk, serial log, keys); its cleanup deletes it, last of all. */
+final class WorkDirStep implements Step {
+
+    @Override
+    public String name() {
+        return "work-dir";
+    }
+
+    @Override
+    public void run(StepContext ctx) throws IOException {
+        Files.createDirectories(ctx.workDir());
+    }
+
+    @Override
+    public void cleanup(StepContext ctx) throws IOException {
+        deleteTree(ctx.workDir());
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
