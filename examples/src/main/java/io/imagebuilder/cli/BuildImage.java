@@ -17,9 +17,13 @@ import picocli.CommandLine;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -113,7 +117,51 @@ public final class BuildImage implements Callable<Integer> {
                     .setCommandName(NAME + " " + PublishCommand.NAME);
             return withUsageErrors(publish).execute(Arrays.copyOfRange(args, 1, args.length));
         }
-        return withUsageErrors(new CommandLine(new BuildImage())).execute(args);
+        return withUsageErrors(new CommandLine(new BuildImage()))
+                .setExecutionStrategy(BuildImage::executeWithOptionsBeforeTheSubcommand).execute(args);
+    }
+
+    /**
+     * {@code build-image --templates DIR plan} means what {@code build-image plan --templates DIR} means: an
+     * option given before a subcommand applies to it when the subcommand has that option (a repeatable one adds
+     * to what follows the subcommand), and is refused (exit 2) when it does not, never silently dropped.
+     */
+    static int executeWithOptionsBeforeTheSubcommand(CommandLine.ParseResult root) {
+        applyOptionsGivenBefore(root);
+        return new CommandLine.RunLast().execute(root);
+    }
+
+    static void applyOptionsGivenBefore(CommandLine.ParseResult root) {
+        CommandLine.ParseResult sub = root.subcommand();
+        if (sub != null && !(sub.commandSpec().userObject() instanceof CommandLine.HelpCommand)) {
+            for (CommandLine.Model.OptionSpec given : root.matchedOptions()) {
+                applyTo(sub, given);
+            }
+        }
+    }
+
+    private static void applyTo(CommandLine.ParseResult sub, CommandLine.Model.OptionSpec given) {
+        String name = given.longestName();
+        CommandLine.Model.OptionSpec there = sub.commandSpec().findOption(name);
+        if (there == null) {
+            throw new CommandLine.ParameterException(sub.commandSpec().commandLine(), name + " does not apply to "
+                    + sub.commandSpec().qualifiedName() + " (given before it)");
+        }
+        Object before = given.getValue();
+        if (!sub.hasMatchedOption(there)) {
+            there.setValue(before);
+        } else if (before instanceof Map<?, ?> m) {
+            Map<Object, Object> both = new LinkedHashMap<>(m);
+            both.putAll((Map<?, ?>) there.getValue());
+            there.setValue(both);
+        } else if (before instanceof List<?> l) {
+            List<Object> both = new ArrayList<>(l);
+            both.addAll((List<?>) there.getValue());
+            there.setValue(both);
+        } else if (!Objects.equals(before, there.getValue())) {
+            throw new CommandLine.ParameterException(sub.commandSpec().commandLine(), name
+                    + " is given twice, before and after " + sub.commandSpec().name() + ", with different values");
+        }
     }
 
     /** Bad templates and values found while running exit with {@link #USAGE} and one line, not a stack trace. */
