@@ -170,10 +170,13 @@ class LoadYamlTest {
     }
 
     @Test
-    void unsupportedJinjaIsAnErrorWithItsLine() {
-        TemplateException e = assertThrows(TemplateException.class, () -> Trees.loader().loadYaml(
-                "source: {bootstrap: {suite: bookworm}}\ndescription: x\nshutdown:\n"
-                        + "  command: \"{% if a %}poweroff{% endif %}\"\n", dir));
-        assertTrue(e.getMessage().contains("<yaml>:4: unsupported Jinja statement '{% if a %}'"), e.getMessage());
+    void jinjaStatementsWorkAndAnUndefinedNameInThemIsAnErrorWithItsLine() {
+        String yaml = "source: {bootstrap: {suite: bookworm}}\ndescription: x\nshutdown:\n"
+                + "  command: \"{% if a is defined and a %}poweroff{% endif %}{% if b %} -f{% endif %}\"\n";
+        TemplateException e = assertThrows(TemplateException.class, () -> Trees.loader().loadYaml(yaml, dir));
+        assertTrue(e.getMessage().contains("<yaml>:4: undefined variable 'b'"), e.getMessage());
+        assertEquals(List.of("b"), e.undefinedVariables(), "'is defined' guards a");
+        ImageTemplate t = Trees.loader().variables(Map.of("a", "yes", "b", "")).loadYaml(yaml, dir).target();
+        assertEquals(Optional.of("poweroff"), t.shutdown().command());
     }
 }

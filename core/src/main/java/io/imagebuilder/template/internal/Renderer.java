@@ -1,16 +1,29 @@
 package io.imagebuilder.template.internal;
 
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpretException;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
 import io.imagebuilder.template.Location;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The small part of Jinja2 that templates use: {@code {{ var }}}, {@code {{ var | default('x') }}},
- * {@code {# comments #}} and {@code {% raw %}...{% endraw %}}. Packer's build-time values ({@code {{ .HTTPIP }}}
- * and friends) are left as they are. With packer variables set, a second pass resolves Packer's
- * {@code {{ user `name` }}} after Jinja, as packme's output is read by Packer.
+ * Jinja2 as packme renders templates (HubSpot's Jinjava: filters, {@code if/for/set}, whitespace control,
+ * {@code ~}), made strict: every undefined variable is reported with its line. Packer's build-time values
+ * ({@code {{ .HTTPIP }}} and friends) are left as they are. With packer variables set, a second pass resolves
+ * Packer's {@code {{ user `name` }}} after Jinja, as packme's output is read by Packer.
  */
 public final class Renderer {
 
@@ -19,13 +32,18 @@ public final class Renderer {
         Optional<String> value(String name);
     }
 
+    private static final Pattern RAW = Pattern.compile(
+            "\\{%(-)?\\s*raw\\s*(-)?%}(.*?)\\{%(-)?\\s*endraw\\s*(-)?%}", Pattern.DOTALL);
+    /** Stands for text kept out of Jinja's sight: private-use characters no template contains. */
+    private static final String MARK = "\uE000";
+    private static final String MARK_END = "\uE001";
+    private static final Pattern MARKER = Pattern.compile(MARK + "(\\d+)" + MARK_END);
     private static final Pattern RAW_OPEN = Pattern.compile("\\{%-?\\s*raw\\s*-?%}");
-    private static final Pattern RAW_CLOSE = Pattern.compile("\\{%-?\\s*endraw\\s*-?%}");
-    private static final Pattern VARIABLE = Pattern.compile(
-            "([A-Za-z_][A-Za-z0-9_]*)(?:\\s*\\|\\s*(?:default|d)\\(\\s*(?:'([^']*)'|\"([^\"]*)\"|([0-9.]+|true|false|True|False))"
-                    + "(?:\\s*,\\s*(?:true|false|True|False))?\\s*\\))?");
-    private static final Pattern USER = Pattern.compile("user\\s*`([^`]+)`");
-    private static final Pattern USER_REF = Pattern.compile("\\{\\{\\s*user\\s*`([^`]+)`\\s*}}");
+    private static final Pattern PACKER_VALUE = Pattern.compile("\\{\\{-?\\s*\\.[A-Za-z_]\\w*\\s*-?}}");
+    private static final Pattern USER = Pattern.compile("\\{\\{\\s*user\\s*`([^`]+)`\\s*}}");
+    private static final Pattern UNKNOWN_TOKEN = Pattern.compile("Unknown token found: (.*)");
+    private static final Pattern JINJA_SPAN = Pattern.compile("\\{\\{.*?}}|\\{%.*?%}", Pattern.DOTALL);
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Vars vars;
     private final Vars packerUser;
@@ -45,112 +63,173 @@ public final class Renderer {
         if (!hasTemplate(text)) {
             return text;
         }
-        String out = jinja(text, at, problems);
+        List<String> kept = new ArrayList<>();
+        String out = restore(jinja(keepAsWritten(text, kept, at, problems), at, problems), kept);
         return packerUser == null ? out : packerPass(out, at, problems);
     }
 
-    private String jinja(String text, Location at, Problems problems) {
+    /**
+     * Takes out what Jinja must not read, to put it back after rendering: {@code {% raw %}} blocks (their
+     * whitespace control applied), Packer's build-time values, Packer's {@code user} calls (in our layout read
+     * as plain variables instead), and a {@code {#} that opens no comment (a shell's {@code ${#array[@]}}).
+     * Each is replaced by a marker holding its index in {@code kept}, so line numbers stay as written.
+     */
+    private String keepAsWritten(String text, List<String> kept, Location at, Problems problems) {
         StringBuilder out = new StringBuilder(text.length());
+        Matcher raw = RAW.matcher(text);
         int i = 0;
-        while (i < text.length()) {
-            int open = text.indexOf('{', i);
-            if (open < 0 || open + 1 >= text.length()) {
-                out.append(text, i, text.length());
-                break;
+        boolean trimNext = false;
+        while (raw.find()) {
+            String before = protect(text.substring(i, raw.start()), kept);
+            out.append(trimNext ? before.stripLeading() : before);
+            if (raw.group(1) != null) {
+                trimTrailing(out);
             }
-            char kind = text.charAt(open + 1);
-            if (kind != '{' && kind != '%' && kind != '#') {
-                out.append(text, i, open + 1);
-                i = open + 1;
-                continue;
-            }
-            out.append(text, i, open);
-            Location here = lineOf(at, text, open);
-            String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
-            int end = text.indexOf(close, open + 2);
-            if (end < 0 && kind == '#') {
-                out.append("{#"); // shell's ${#array[@]}, not a comment
-                i = open + 2;
-                continue;
-            }
-            if (end < 0) {
-                problems.error(here, "unclosed '{" + kind + "' in template text");
-                out.append(text, open, text.length());
-                break;
-            }
-            int after = end + 2;
-            if (kind == '#') {
-                i = after;
-            } else if (kind == '%') {
-                i = statement(text, open, after, here, out, problems);
-            } else {
-                out.append(expression(text.substring(open + 2, end).trim(), text.substring(open, after), here,
-                        problems));
-                i = after;
-            }
+            String body = raw.group(3);
+            body = raw.group(2) != null ? body.stripLeading() : body;
+            body = raw.group(4) != null ? body.stripTrailing() : body;
+            out.append(marker(body, kept));
+            trimNext = raw.group(5) != null;
+            i = raw.end();
+        }
+        String rest = protect(text.substring(i), kept);
+        out.append(trimNext ? rest.stripLeading() : rest);
+        Matcher open = RAW_OPEN.matcher(out);
+        if (open.find()) {
+            problems.error(lineOf(at, lineNumber(out.toString(), open.start())), "{% raw %} without {% endraw %}");
         }
         return out.toString();
     }
 
-    /** Handles {@code {% raw %}}: copies everything up to {@code {% endraw %}} as it is. */
-    private static int statement(String text, int open, int after, Location here, StringBuilder out,
-                                 Problems problems) {
-        if (!RAW_OPEN.matcher(text).region(open, after).matches()) {
-            problems.error(here, "unsupported Jinja statement '" + text.substring(open, after)
-                    + "' (only {% raw %}...{% endraw %} is supported)");
-            out.append(text, open, after);
-            return after;
+    private String protect(String text, List<String> kept) {
+        String out = PACKER_VALUE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(marker(m.group(), kept)));
+        out = USER.matcher(out).replaceAll(m -> Matcher.quoteReplacement(packerUser != null
+                ? marker(m.group(), kept) : "{{ " + m.group(1) + " }}"));
+        StringBuilder b = new StringBuilder(out.length());
+        int i = 0;
+        for (int open = out.indexOf("{#"); open >= 0; open = out.indexOf("{#", i)) {
+            int close = out.indexOf("#}", open + 2);
+            if (close < 0) {
+                b.append(out, i, open).append(marker("{#", kept));
+                i = open + 2;
+            } else {
+                b.append(out, i, close + 2);
+                i = close + 2;
+            }
         }
-        Matcher close = RAW_CLOSE.matcher(text);
-        if (!close.find(after)) {
-            problems.error(here, "{% raw %} without {% endraw %}");
-            out.append(text, after, text.length());
-            return text.length();
-        }
-        out.append(text, after, close.start());
-        return close.end();
+        return b.append(out.substring(i)).toString();
     }
 
-    private String expression(String expr, String original, Location here, Problems problems) {
-        if (expr.startsWith(".")) {
-            return original; // Packer's build-time values: {{ .HTTPIP }}, {{ .HTTPPort }}, {{ .Name }}
+    private static String marker(String text, List<String> kept) {
+        kept.add(text);
+        return MARK + (kept.size() - 1) + MARK_END;
+    }
+
+    private static String restore(String text, List<String> kept) {
+        Matcher m = MARKER.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(kept.get(Integer.parseInt(m.group(1)))));
         }
-        Matcher user = USER.matcher(expr);
-        if (user.matches()) {
-            return packerUser != null ? original : lookup(vars, user.group(1), null, original, here, problems);
+        return m.appendTail(out).toString();
+    }
+
+    private static void trimTrailing(StringBuilder b) {
+        int end = b.length();
+        while (end > 0 && Character.isWhitespace(b.charAt(end - 1))) {
+            end--;
         }
-        Matcher m = VARIABLE.matcher(expr);
-        if (!m.matches()) {
-            problems.error(here, "unsupported template expression '" + original
-                    + "' (use {{ name }} or {{ name | default('value') }})");
-            return original;
+        b.setLength(end);
+    }
+
+    /**
+     * Renders strictly. Jinjava stops at the first undefined variable, so each one found is reported, stood in
+     * for by an empty value, and the text rendered again, until none is left.
+     */
+    private String jinja(String text, Location at, Problems problems) {
+        Map<String, Object> standIns = new HashMap<>();
+        Set<String> reported = new LinkedHashSet<>();
+        for (int attempt = 0; ; attempt++) {
+            Context context = new Context(Engine.JINJAVA.getGlobalContext(), standIns);
+            context.setDynamicVariableResolver(name -> standIns.containsKey(name) ? standIns.get(name)
+                    : vars.value(name).orElse(null));
+            JinjavaInterpreter interpreter = new JinjavaInterpreter(Engine.JINJAVA, context,
+                    Engine.JINJAVA.getGlobalConfig());
+            String out = "";
+            List<TemplateError> errors = new ArrayList<>();
+            try {
+                out = interpreter.render(text);
+                errors.addAll(interpreter.getErrors());
+            } catch (InterpretException e) {
+                errors.addAll(interpreter.getErrors());
+                errors.add(TemplateError.fromException(e, e.getLineNumber(), e.getStartPosition()));
+            }
+            Optional<String> undefined = Optional.empty();
+            for (TemplateError e : errors) {
+                Location here = lineOf(at, Math.max(e.getLineno(), 1));
+                Matcher token = UNKNOWN_TOKEN.matcher(String.valueOf(e.getMessage()));
+                if (token.find() && IDENTIFIER.matcher(token.group(1).trim()).matches()) {
+                    String name = token.group(1).trim();
+                    if (reported.add(name)) {
+                        problems.undefined(here, name, undefined(name));
+                    }
+                    undefined = Optional.of(name);
+                } else if (e.getSeverity() == TemplateError.ErrorType.FATAL
+                        || e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+                    problems.error(here, message(e));
+                }
+            }
+            if (undefined.isEmpty() || attempt > 100) {
+                reported.forEach(name -> otherUses(name, text).forEach(line ->
+                        problems.undefined(lineOf(at, line), name, undefined(name))));
+                return out;
+            }
+            standIns.put(undefined.get(), "");
         }
-        String fallback = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4);
-        return lookup(vars, m.group(1), fallback, original, here, problems);
+    }
+
+    /**
+     * The lines of every use of an undefined variable (Jinjava names the first one only): expressions and
+     * statements that read it, without a default.
+     */
+    private static Set<Integer> otherUses(String name, String text) {
+        Pattern word = Pattern.compile("(?<![\\w.'\"])" + Pattern.quote(name) + "(?![\\w'\"])");
+        Set<Integer> lines = new LinkedHashSet<>();
+        Matcher span = JINJA_SPAN.matcher(text);
+        while (span.find()) {
+            String inside = span.group();
+            if (word.matcher(inside).find() && !inside.contains("default") && !inside.contains("defined")) {
+                lines.add(lineNumber(text, span.start()));
+            }
+        }
+        return lines;
+    }
+
+    /** Jinjava's message, without its exception class names. */
+    private static String message(TemplateError e) {
+        String m = String.valueOf(e.getMessage()).replaceFirst("^\\w+Exception: ", "");
+        if (m.startsWith("Unknown token found: ")) {
+            return "unknown filter, function or expression '" + m.substring("Unknown token found: ".length())
+                    + "'";
+        }
+        if (RAW_OPEN.matcher(m).find() || m.contains("endraw")) {
+            return "{% raw %} without {% endraw %}";
+        }
+        return "template error: " + m;
     }
 
     private String packerPass(String text, Location at, Problems problems) {
-        Matcher m = USER_REF.matcher(text);
+        Matcher m = USER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String value = lookup(packerUser, m.group(1), null, m.group(), lineOf(at, text, m.start()), problems);
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
+            Optional<String> value = packerUser.value(m.group(1));
+            if (value.isEmpty()) {
+                problems.undefined(lineOf(at, lineNumber(text, m.start())), m.group(1), undefined(m.group(1)));
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value.orElse(m.group())));
         }
         m.appendTail(out);
         return out.toString();
-    }
-
-    private static String lookup(Vars from, String name, String fallback, String original, Location here,
-                                 Problems problems) {
-        Optional<String> v = from.value(name);
-        if (v.isPresent()) {
-            return v.get();
-        }
-        if (fallback != null) {
-            return fallback;
-        }
-        problems.undefined(here, name, undefined(name));
-        return original;
     }
 
     /** The message for a variable nobody defined, saying how to define it. */
@@ -159,16 +238,27 @@ public final class Renderer {
                 + VariableScope.ENV_PREFIX + name.toUpperCase(java.util.Locale.ROOT) + " or environment.yml)";
     }
 
-    private static Location lineOf(Location start, String text, int index) {
-        if (start.line() <= 0) {
-            return start;
-        }
-        int line = start.line();
+    private static int lineNumber(String text, int index) {
+        int line = 1;
         for (int i = 0; i < index; i++) {
             if (text.charAt(i) == '\n') {
                 line++;
             }
         }
-        return Location.of(start.file(), line);
+        return line;
+    }
+
+    /** Line {@code line} (1 = the first) of a text written at {@code start}. */
+    private static Location lineOf(Location start, int line) {
+        return start.line() <= 0 ? start : Location.of(start.file(), start.line() + line - 1);
+    }
+
+    /** One Jinjava for the process, made on first use (its filters and tags take a moment to set up). */
+    private static final class Engine {
+        static final Jinjava JINJAVA = new Jinjava(JinjavaConfig.newBuilder()
+                .withFailOnUnknownTokens(true)
+                .withLegacyOverrides(LegacyOverrides.newBuilder().withUseTrimmingForNotesAndExpressions(true)
+                        .build())
+                .build());
     }
 }
