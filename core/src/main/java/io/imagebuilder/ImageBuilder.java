@@ -87,6 +87,15 @@ public final class ImageBuilder {
         });
     }
 
+    /** Values used where nothing else defines the name (lowest precedence), as a site's build script exports them. */
+    public ImageBuilder variableDefaults(Map<String, String> values) {
+        return with(o -> {
+            Map<String, String> all = new LinkedHashMap<>(o.defaults);
+            all.putAll(values);
+            o.defaults = Map.copyOf(all);
+        });
+    }
+
     /** YAML files of variable values ({@code --var-file}). */
     public ImageBuilder variableFiles(List<Path> files) {
         return with(o -> {
@@ -223,7 +232,7 @@ public final class ImageBuilder {
 
     private TemplateChain load() {
         TemplateLoader loader = TemplateLoader.create().variables(options.variables).environment(options.environment)
-                .variableFiles(options.variableFiles);
+                .variableFiles(options.variableFiles).defaults(options.defaults);
         return templateSource.apply(loader);
     }
 
@@ -252,6 +261,7 @@ public final class ImageBuilder {
     /** The options set so far, with their defaults. Every value is immutable, so a shallow copy is a copy. */
     private static final class Options implements Cloneable {
         Map<String, String> variables = Map.of();
+        Map<String, String> defaults = Map.of();
         Map<String, String> environment = System.getenv();
         List<Path> variableFiles = List.of();
         Path outputDir = DEFAULT_OUTPUT;

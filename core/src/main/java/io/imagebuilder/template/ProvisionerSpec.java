@@ -52,9 +52,22 @@ public sealed interface ProvisionerSpec {
     /**
      * Packer's file provisioner. A source directory ending in {@code /} uploads its contents into
      * {@code destination}; without the slash the directory itself is created inside {@code destination}.
+     *
+     * @param rendered files uploaded with a source directory that it holds only as templates (a packme tree's
+     *                 {@code .tlt} files): path relative to the directory, to content
      */
     record FileUpload(Location location, String displayName, Path source, String destination,
-                      boolean contentsOnly, Common common) implements ProvisionerSpec {}
+                      boolean contentsOnly, Common common, Map<String, String> rendered) implements ProvisionerSpec {
+
+        public FileUpload {
+            rendered = OrderedMaps.copyOf(rendered);
+        }
+
+        public FileUpload(Location location, String displayName, Path source, String destination,
+                          boolean contentsOnly, Common common) {
+            this(location, displayName, source, destination, contentsOnly, common, Map.of());
+        }
+    }
 
     /**
      * A provisioner provided by a module (the VISA set lives in {@code provisioners}). {@code options} are the

@@ -21,31 +21,42 @@ public final class TemplateLoader {
     private final Map<String, String> explicit;
     private final Map<String, String> environment;
     private final List<Path> variableFiles;
+    private final Map<String, String> defaults;
 
-    private TemplateLoader(Map<String, String> explicit, Map<String, String> environment, List<Path> variableFiles) {
+    private TemplateLoader(Map<String, String> explicit, Map<String, String> environment, List<Path> variableFiles,
+                           Map<String, String> defaults) {
         this.explicit = Map.copyOf(explicit);
         this.environment = Map.copyOf(environment);
         this.variableFiles = List.copyOf(variableFiles);
+        this.defaults = Map.copyOf(defaults);
     }
 
     /** No explicit variables; environment variables from {@link System#getenv()}. */
     public static TemplateLoader create() {
-        return new TemplateLoader(Map.of(), System.getenv(), List.of());
+        return new TemplateLoader(Map.of(), System.getenv(), List.of(), Map.of());
     }
 
     /** Explicit values (CLI {@code --var}, Java API): they win over every other source. */
     public TemplateLoader variables(Map<String, String> explicit) {
-        return new TemplateLoader(explicit, environment, variableFiles);
+        return new TemplateLoader(explicit, environment, variableFiles, defaults);
     }
 
     /** The environment variables to read ({@code VISA_NAME} or {@code name}); tests pass their own. */
     public TemplateLoader environment(Map<String, String> env) {
-        return new TemplateLoader(explicit, env, variableFiles);
+        return new TemplateLoader(explicit, env, variableFiles, defaults);
     }
 
     /** Extra YAML files of {@code name: value} (CLI {@code --var-file}), above the templates' environment files. */
     public TemplateLoader variableFiles(List<Path> files) {
-        return new TemplateLoader(explicit, environment, files);
+        return new TemplateLoader(explicit, environment, files, defaults);
+    }
+
+    /**
+     * Values used where nothing else defines the name, below the templates' own defaults (what a site's build
+     * script exports for packme, such as {@code headless=true}).
+     */
+    public TemplateLoader defaults(Map<String, String> values) {
+        return new TemplateLoader(explicit, environment, variableFiles, values);
     }
 
     /** An image folder of our layout, or a packme root (or its config.yml) that lists exactly one template. */
@@ -96,6 +107,6 @@ public final class TemplateLoader {
     }
 
     private Assembler assembler() {
-        return new Assembler(explicit, environment, variableFiles, ProvisionerKind.onClassPath());
+        return new Assembler(explicit, environment, variableFiles, defaults, ProvisionerKind.onClassPath());
     }
 }

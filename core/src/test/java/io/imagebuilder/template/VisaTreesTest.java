@@ -55,9 +55,11 @@ class VisaTreesTest {
     }
 
     @Test
-    void httpTextFilesAreRenderedButPackerValuesStay() {
-        ImageTemplate base = packme.stages().get(0);
-        assertEquals(PACKME.resolve("templates/system-base/http"), base.httpDirectory().orElseThrow());
+    void packmeServesHttpFilesAsTheyAreOurLayoutRendersTextOnesButPackerValuesStay() {
+        ImageTemplate packmeBase = packme.stages().get(0);
+        assertEquals(PACKME.resolve("templates/system-base/http"), packmeBase.httpDirectory().orElseThrow());
+        assertEquals(Map.of(), packmeBase.httpContent(), "packme and Packer serve http/ as it is");
+        ImageTemplate base = own.stages().get(0);
         String preseed = base.httpContent().get("preseed.cfg");
         assertTrue(preseed.contains("d-i passwd/root-password password s3cret-root-pw\n"), preseed);
         assertTrue(preseed.contains("http://{{ .HTTPIP }}:{{ .HTTPPort }}/installed"), preseed);
@@ -119,8 +121,9 @@ class VisaTreesTest {
                 b.provisioner(relative(p, root));
             }
             ImageTemplate out = b.build();
+            // http content differs by design: packme serves http/ as it is, our layout renders it
             return new ImageTemplate(out.name(), out.location(), out.parent(), out.description(), out.source(),
-                    out.machine(), out.communicator(), out.httpDirectory(), out.httpContent(), out.provisioners(),
+                    out.machine(), out.communicator(), out.httpDirectory(), Map.of(), out.provisioners(),
                     out.shutdown(), out.output(), out.publish(), Map.of());
         }).toList();
     }

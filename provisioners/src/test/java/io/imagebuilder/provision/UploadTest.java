@@ -74,6 +74,20 @@ class UploadTest {
     }
 
     @Test
+    void aFolderUploadAlsoPlacesTheFilesItHoldsOnlyAsTemplatesWithTheTemplatesMode() throws Exception {
+        Path dir = local.resolve("system");
+        file(dir.resolve("etc/hosts.extra"), "10.0.0.1 proxy\n", "rw-r--r--");
+        file(dir.resolve("etc/environment.tlt"), "http_proxy=\"{http_proxy}\"\n", "rw-r--r--");
+        ProvisionerSpec.FileUpload spec = new ProvisionerSpec.FileUpload(Location.UNKNOWN, "file[1]", dir,
+                remote.toString(), true, ProvisionerSpec.Common.defaults(),
+                java.util.Map.of("etc/environment", "http_proxy=\"http://p:3128\"\n"));
+        Provisioners.run(spec, session, t.ctx);
+        assertEquals("10.0.0.1 proxy\n", Files.readString(remote.resolve("etc/hosts.extra")));
+        assertEquals("http_proxy=\"http://p:3128\"\n", Files.readString(remote.resolve("etc/environment")));
+        assertEquals("rw-r--r--", mode(remote.resolve("etc/environment")));
+    }
+
+    @Test
     void missingLocalFileIsNamed() {
         Path missing = local.resolve("nope.txt");
         NoSuchFileException e = assertThrows(NoSuchFileException.class,

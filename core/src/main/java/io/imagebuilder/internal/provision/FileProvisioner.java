@@ -8,6 +8,7 @@ import io.imagebuilder.template.ProvisionerSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Packer's file provisioner. A directory with {@code contentsOnly} (its source ended in {@code /}) fills
@@ -26,12 +27,32 @@ public final class FileProvisioner {
             String target = spec.contentsOnly() ? dest : join(dest, source.getFileName().toString());
             ctx.info(spec.displayName() + ": uploading " + source + (spec.contentsOnly() ? "/" : "") + " to " + target);
             guest.uploadDirectory(source, target, ctx);
+            uploadRendered(spec, target, guest, ctx);
         } else if (Files.isRegularFile(source)) {
             String target = dest.endsWith("/") ? dest + source.getFileName() : dest;
             ctx.info(spec.displayName() + ": uploading " + source + " to " + target);
             guest.upload(source, target, ctx);
         } else {
             throw new ProvisionerFailedException(spec, "source " + source + " does not exist", List.of(), null);
+        }
+    }
+
+    /** The files the folder holds only as templates (a packme tree's .tlt), with the template's mode. */
+    private static void uploadRendered(ProvisionerSpec.FileUpload spec, String target, GuestSession guest,
+                                       StepContext ctx) throws Exception {
+        for (Map.Entry<String, String> file : spec.rendered().entrySet()) {
+            Path tmp = Files.createTempFile(Files.createDirectories(ctx.workDir()), "rendered-", "");
+            try {
+                Files.writeString(tmp, file.getValue());
+                Path template = spec.source().resolve(file.getKey() + ".tlt");
+                if (Files.isRegularFile(template)) {
+                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(template));
+                }
+                ctx.info(spec.displayName() + ": uploading " + file.getKey() + " rendered from its .tlt");
+                guest.upload(tmp, join(target, file.getKey()), ctx);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         }
     }
 

@@ -43,7 +43,8 @@ final class ImageMapper {
         top.section("ssh").ifPresent(s -> b.communicator(ssh(s)));
         http(top).ifPresent(dir -> {
             b.httpDirectory(dir);
-            if (Files.isDirectory(dir)) { // a missing one is already reported
+            // packme and Packer serve http files as they are (a cloud-init "## template: jinja" is cloud-init's)
+            if (Files.isDirectory(dir) && top.ctx().packme().isEmpty()) { // a missing one is already reported
                 HttpContent.render(dir, top.ctx()).forEach(b::httpContent);
             }
         });

@@ -56,7 +56,7 @@ public final class OwnLayout {
         String name = scalar(tree, "name").map(YScalar::text).orElse(dir.getFileName().toString());
         Optional<YScalar> parent = scalar(tree, "extends");
         Path envFile = dir.resolve(ENVIRONMENT_FILE);
-        Map<String, YScalar> env = Files.isRegularFile(envFile)
+        Map<String, YNode> env = Files.isRegularFile(envFile)
                 ? RawImage.variables(YamlReader.readMap(envFile), problems) : Map.of();
         return new RawImage(name, file, dir, tree, parent.map(YScalar::text),
                 parent.map(YScalar::location).orElse(file), RawImage.variables(tree.get("variables"), problems),

@@ -22,24 +22,27 @@ public final class PackmeLayout {
 
     public static final String CONFIG_FILE = "config.yml";
 
-    /** One template listed in config.yml. */
-    private record Listed(String name, Optional<String> parent, Location at, Location extendsAt) {}
+    /** One template listed in config.yml, with the packme packages it adds. */
+    private record Listed(String name, Optional<String> parent, Location at, Location extendsAt,
+                          List<String> packages) {}
 
     private final Path root;
     private final Map<String, Listed> listed;
     private final Problems problems;
+    private final TltFiles tlt;
 
-    private PackmeLayout(Path root, Map<String, Listed> listed, Problems problems) {
+    private PackmeLayout(Path root, Map<String, Listed> listed, Problems problems, TltFiles tlt) {
         this.root = root;
         this.listed = listed;
         this.problems = problems;
+        this.tlt = tlt;
     }
 
     public static boolean isRoot(Path dir) {
         return Files.isRegularFile(dir.resolve(CONFIG_FILE));
     }
 
-    static PackmeLayout open(Path root, Problems problems) {
+    static PackmeLayout open(Path root, Problems problems, TltFiles tlt) {
         Path dir = root.toAbsolutePath().normalize();
         YMap config = YamlReader.readMap(dir.resolve(CONFIG_FILE));
         Map<String, Listed> listed = new LinkedHashMap<>();
@@ -63,30 +66,39 @@ public final class PackmeLayout {
         if (listed.isEmpty()) {
             throw new TemplateException(config.location(), "config.yml lists no templates (templates: {name: {}})");
         }
-        return new PackmeLayout(dir, listed, problems);
+        return new PackmeLayout(dir, listed, problems, tlt);
     }
 
     private static Listed listed(String name, Location at, YNode body, Problems problems) {
         if (!(body instanceof YMap m)) {
-            return new Listed(name, Optional.empty(), at, at);
+            return new Listed(name, Optional.empty(), at, at, List.of());
         }
         m.entries().forEach((k, e) -> {
             if (!List.of("name", "extends", "packages").contains(k)) {
                 problems.warn(e.keyLocation(), "unknown key '" + k + "' for template '" + name + "' (ignored)");
             }
         });
+        List<String> packages = PackmePackages.listed(m.get("packages"), problems);
         YNode ext = m.get("extends");
         if (YNode.isNull(ext)) {
-            return new Listed(name, Optional.empty(), at, at);
+            return new Listed(name, Optional.empty(), at, at, packages);
         }
         if (!(ext instanceof YScalar s)) {
             throw new TemplateException(ext.location(), "extends must name one template");
         }
-        return new Listed(name, Optional.of(s.text()), at, s.location());
+        return new Listed(name, Optional.of(s.text()), at, s.location(), packages);
     }
 
     List<String> names() {
         return List.copyOf(listed.keySet());
+    }
+
+    Path root() {
+        return root;
+    }
+
+    TltFiles tlt() {
+        return tlt;
     }
 
     Location location() {
@@ -115,13 +127,29 @@ public final class PackmeLayout {
         }
         YMap manifest = YamlReader.readMap(manifestFile);
         YMap packer = PackmeTranslator.packerSection(manifest, problems);
-        Path envFile = folder.resolve("environment.yml");
-        Map<String, YScalar> env = Files.isRegularFile(envFile)
-                ? RawImage.variables(YamlReader.readMap(envFile), problems) : Map.of();
         int before = problems.errorCount();
-        YMap tree = PackmeTranslator.translate(packer, l.parent().isPresent(), problems);
-        return new RawImage(name, Location.of(manifestFile, 1), folder, tree, l.parent(), l.extendsAt(),
-                RawImage.variables(manifest.get("parameters"), problems), env,
-                RawImage.variables(packer.get("variables"), problems), problems.errorCount() == before);
+        YMap tree = PackmePackages.append(PackmeTranslator.translate(packer, l.parent().isPresent(), problems), root,
+                l.packages(), l.at(), problems);
+        // packme supplies vm_name, the template's name; the manifest's parameters come next
+        Map<String, YNode> defaults = new LinkedHashMap<>();
+        defaults.put("vm_name", YScalar.of(name, l.at()));
+        defaults.putAll(RawImage.variables(manifest.get("parameters"), problems));
+        return new RawImage(name, Location.of(manifestFile, 1), folder, tree, l.parent(), l.extendsAt(), defaults,
+                environment(folder), RawImage.scalars(packer.get("variables"), problems),
+                problems.errorCount() == before);
+    }
+
+    /** environment.yml, or, in a fresh checkout of a site's tree, environment.yml.tlt rendered as its script does. */
+    private Map<String, YNode> environment(Path folder) {
+        Path envFile = folder.resolve("environment.yml");
+        if (Files.isRegularFile(envFile)) {
+            return RawImage.variables(YamlReader.readMap(envFile), problems);
+        }
+        Path template = folder.resolve("environment.yml" + TltFiles.SUFFIX);
+        if (Files.isRegularFile(template)) {
+            return RawImage.variables(YamlReader.parseMap(tlt.render(YamlReader.readText(template), true),
+                    template), problems);
+        }
+        return Map.of();
     }
 }

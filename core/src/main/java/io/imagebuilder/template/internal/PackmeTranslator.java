@@ -40,7 +40,7 @@ final class PackmeTranslator {
             Map.entry("format", new String[] {"output", "format"}),
             Map.entry("disk_compression", new String[] {"output", "compression"}));
     /** Keys read for the source, or known and without effect here (the output folder is ours to choose). */
-    private static final Set<String> OTHER_KEYS = Set.of("type", "iso_url", "iso_checksum", "disk_image",
+    private static final Set<String> OTHER_KEYS = Set.of("name", "type", "iso_url", "iso_checksum", "disk_image",
             "use_backing_file", "skip_compaction", "vm_name", "output_directory");
 
     private PackmeTranslator() {}

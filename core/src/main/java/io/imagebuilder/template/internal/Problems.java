@@ -1,10 +1,12 @@
 package io.imagebuilder.template.internal;
 
 import io.imagebuilder.template.Location;
+import io.imagebuilder.template.Secret;
 import io.imagebuilder.template.TemplateException;
 import io.imagebuilder.template.TemplateWarning;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,8 +50,30 @@ public final class Problems {
     }
 
     public void throwIfAny() {
+        throwIfAny(List.of());
+    }
+
+    /** Throws every error found, with the values of {@code secrets} masked wherever a message quotes them. */
+    public void throwIfAny(Collection<Secret> secrets) {
         if (!errors.isEmpty()) {
-            throw new TemplateException(new ArrayList<>(errors), new ArrayList<>(undefined));
+            List<TemplateException.Problem> masked = errors.stream().map(p -> new TemplateException.Problem(
+                    p.location(), mask(p.message(), secrets))).distinct().toList();
+            throw new TemplateException(masked, new ArrayList<>(undefined));
         }
+    }
+
+    /** The warnings, with secrets masked as in {@link #throwIfAny(Collection)}. */
+    public List<TemplateWarning> warnings(Collection<Secret> secrets) {
+        return warnings.stream().map(w -> new TemplateWarning(w.location(), mask(w.message(), secrets))).toList();
+    }
+
+    private static String mask(String text, Collection<Secret> secrets) {
+        String out = text;
+        for (Secret s : secrets) {
+            if (s.reveal().length() >= 3) {
+                out = out.replace(s.reveal(), Secret.MASK);
+            }
+        }
+        return out;
     }
 }

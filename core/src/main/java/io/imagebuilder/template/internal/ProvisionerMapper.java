@@ -2,8 +2,8 @@ package io.imagebuilder.template.internal;
 
 import io.imagebuilder.spi.ProvisionerKind;
 import io.imagebuilder.template.Location;
-import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.ProvisionerSpec.Common;
+import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.TemplateException;
 import io.imagebuilder.template.internal.YNode.YMap;
 
@@ -120,9 +120,15 @@ final class ProvisionerMapper {
         }
         String raw = s.string("source", "");
         Path source = s.path("source", "file").orElse(s.ctx().baseDir());
+        if (s.has("source") && !source.normalize().startsWith(s.ctx().repository())) {
+            s.ctx().problems().warn(at, name + ": source " + source.normalize() + " is outside the template"
+                    + " repository " + s.ctx().repository() + "; it is uploaded from this host as it is now");
+        }
         // Packer: "dir/" uploads the folder's contents, "dir" the folder itself
         boolean contentsOnly = raw.endsWith("/") && Files.isDirectory(source);
-        return new ProvisionerSpec.FileUpload(at, name, source, s.string("destination", ""), contentsOnly, common);
+        Map<String, String> rendered = s.ctx().packme().map(tlt -> tlt.renderedUnder(source)).orElse(Map.of());
+        return new ProvisionerSpec.FileUpload(at, name, source, s.string("destination", ""), contentsOnly, common,
+                rendered);
     }
 
     private Optional<ProvisionerSpec> custom(Section s, String type, Location at, Common common) {

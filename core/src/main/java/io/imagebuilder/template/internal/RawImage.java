@@ -22,14 +22,30 @@ import java.util.stream.Collectors;
  *                        only repeat the same problem in other words
  */
 record RawImage(String name, Location location, Path folder, YMap tree, Optional<String> parent,
-                Location extendsAt, Map<String, YScalar> defaults, Map<String, YScalar> environment,
+                Location extendsAt, Map<String, YNode> defaults, Map<String, YNode> environment,
                 Map<String, YScalar> packerVariables, boolean mappable) {
 
-    /** The values of a variables mapping; a list becomes its items joined by spaces, an empty value is left out. */
-    static Map<String, YScalar> variables(YNode node, Problems problems) {
+    /**
+     * The values of a variables mapping: plain values and lists of them (a list is its items joined by spaces
+     * in text, and a list in Jinja); an empty value is left out. packme's environment files wrap theirs in
+     * {@code environment:}, which is unwrapped.
+     */
+    /** {@link #variables} with each list as its items joined by spaces: for Packer's {@code user} variables. */
+    static Map<String, YScalar> scalars(YNode node, Problems problems) {
         Map<String, YScalar> out = new LinkedHashMap<>();
+        variables(node, problems).forEach((k, v) -> out.put(k, v instanceof YScalar s ? s
+                : YScalar.of(((YSeq) v).items().stream().map(i -> ((YScalar) i).text())
+                        .collect(Collectors.joining(" ")), v.location())));
+        return out;
+    }
+
+    static Map<String, YNode> variables(YNode node, Problems problems) {
+        Map<String, YNode> out = new LinkedHashMap<>();
         if (YNode.isNull(node)) {
             return out;
+        }
+        if (node instanceof YMap m && m.entries().size() == 1 && m.get("environment") instanceof YMap inner) {
+            node = inner;
         }
         if (!(node instanceof YMap map)) {
             problems.error(node.location(), "variables must be a mapping (name: value)");
@@ -42,8 +58,7 @@ record RawImage(String name, Location location, Path folder, YMap tree, Optional
                     out.put(k, s);
                 }
             } else if (v instanceof YSeq seq && seq.items().stream().allMatch(i -> i instanceof YScalar)) {
-                out.put(k, YScalar.of(seq.items().stream().map(i -> ((YScalar) i).text())
-                        .collect(Collectors.joining(" ")), seq.location()));
+                out.put(k, seq);
             } else {
                 problems.warn(e.keyLocation(), "variable '" + k + "' is a mapping; only plain values and lists"
                         + " can be used (ignored)");

@@ -11,8 +11,8 @@ import io.imagebuilder.template.Location;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +30,11 @@ public final class Renderer {
     /** Looks up a variable; empty when it is not defined anywhere. */
     public interface Vars {
         Optional<String> value(String name);
+
+        /** The value as Jinja sees it (a list stays a list); by default its text. */
+        default Optional<Object> object(String name) {
+            return value(name).map(v -> v);
+        }
     }
 
     private static final Pattern RAW = Pattern.compile(
@@ -43,6 +48,7 @@ public final class Renderer {
     private static final Pattern USER = Pattern.compile("\\{\\{\\s*user\\s*`([^`]+)`\\s*}}");
     private static final Pattern UNKNOWN_TOKEN = Pattern.compile("Unknown token found: (.*)");
     private static final Pattern JINJA_SPAN = Pattern.compile("\\{\\{.*?}}|\\{%.*?%}", Pattern.DOTALL);
+    private static final Pattern SCOPED = Pattern.compile("(?:parameters|environment)\\.([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Vars vars;
@@ -152,7 +158,7 @@ public final class Renderer {
         for (int attempt = 0; ; attempt++) {
             Context context = new Context(Engine.JINJAVA.getGlobalContext(), standIns);
             context.setDynamicVariableResolver(name -> standIns.containsKey(name) ? standIns.get(name)
-                    : vars.value(name).orElse(null));
+                    : vars.object(name).orElse(null));
             JinjavaInterpreter interpreter = new JinjavaInterpreter(Engine.JINJAVA, context,
                     Engine.JINJAVA.getGlobalConfig());
             String out = "";
@@ -168,12 +174,17 @@ public final class Renderer {
             for (TemplateError e : errors) {
                 Location here = lineOf(at, Math.max(e.getLineno(), 1));
                 Matcher token = UNKNOWN_TOKEN.matcher(String.valueOf(e.getMessage()));
-                if (token.find() && IDENTIFIER.matcher(token.group(1).trim()).matches()) {
-                    String name = token.group(1).trim();
-                    if (reported.add(name)) {
-                        problems.undefined(here, name, undefined(name));
+                String unknown = token.find() ? token.group(1).trim() : "";
+                Matcher scoped = SCOPED.matcher(unknown);
+                if (scoped.matches()) { // {{ environment.NAME }}: NAME is undefined
+                    if (reported.add(scoped.group(1))) {
+                        problems.undefined(here, scoped.group(1), undefined(scoped.group(1)));
                     }
-                    undefined = Optional.of(name);
+                } else if (IDENTIFIER.matcher(unknown).matches()) {
+                    if (reported.add(unknown)) {
+                        problems.undefined(here, unknown, undefined(unknown));
+                    }
+                    undefined = Optional.of(unknown);
                 } else if (e.getSeverity() == TemplateError.ErrorType.FATAL
                         || e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
                     problems.error(here, message(e));

@@ -22,8 +22,15 @@ import java.util.function.Function;
  */
 final class Section {
 
-    /** What every section of one image shares: where problems go, how text is rendered, where paths start. */
-    record Ctx(Problems problems, Renderer renderer, Path baseDir) {
+    /**
+     * What every section of one image shares: where problems go, how text is rendered, where paths start.
+     *
+     * @param repository where the template tree lives (its git work tree, else its root): files from elsewhere
+     *                   are warned about
+     * @param packme     the tree's .tlt files when it is a packme tree, which also serves its http files as
+     *                   they are; empty in our layout
+     */
+    record Ctx(Problems problems, Renderer renderer, Path baseDir, Path repository, Optional<TltFiles> packme) {
         /** The rendered text of a scalar; a list or mapping is an error. */
         Rendered text(YNode node, String key) {
             if (!(node instanceof YScalar s)) {

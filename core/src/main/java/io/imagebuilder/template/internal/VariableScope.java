@@ -2,7 +2,10 @@ package io.imagebuilder.template.internal;
 
 import io.imagebuilder.template.Secret;
 import io.imagebuilder.template.internal.YNode.YScalar;
+import io.imagebuilder.template.internal.YNode.YSeq;
 
+import java.util.AbstractList;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,17 +27,25 @@ public final class VariableScope implements Renderer.Vars {
 
     public static final String ENV_PREFIX = "VISA_";
 
-    private final List<Map<String, YScalar>> layers; // lowest first
+    private final List<Map<String, YNode>> layers; // lowest first
+    private final Map<String, YNode> defaults;
     private final Map<String, String> environment;
     private final Map<String, String> explicit;
     private final Problems problems;
     private final Renderer renderer;
-    private final Map<String, Optional<String>> resolved = new HashMap<>();
+    private final Map<String, Optional<Object>> resolved = new HashMap<>();
     private final Set<String> resolving = new HashSet<>();
     private final Set<String> used = new LinkedHashSet<>();
 
-    public VariableScope(List<Map<String, YScalar>> layersLowestFirst, Map<String, String> environment,
+    public VariableScope(List<Map<String, YNode>> layersLowestFirst, Map<String, String> environment,
                          Map<String, String> explicit, Problems problems) {
+        this(Map.of(), layersLowestFirst, environment, explicit, problems);
+    }
+
+    /** @param defaults used where nothing else defines a name; listed only where a template uses them */
+    public VariableScope(Map<String, YNode> defaults, List<Map<String, YNode>> layersLowestFirst,
+                         Map<String, String> environment, Map<String, String> explicit, Problems problems) {
+        this.defaults = defaults;
         this.layers = new ArrayList<>(layersLowestFirst);
         this.environment = environment;
         this.explicit = explicit;
@@ -50,17 +61,57 @@ public final class VariableScope implements Renderer.Vars {
 
     @Override
     public Optional<String> value(String name) {
+        return resolve(name).map(Object::toString);
+    }
+
+    /** The value as Jinja sees it: a list written in a file stays a list (printed as its items joined by spaces). */
+    @Override
+    public Optional<Object> object(String name) {
+        Optional<Object> v = resolve(name);
+        if (v.isEmpty() && SCOPES.contains(name)) {
+            used.remove(name);
+            return Optional.of(new ScopeMap());
+        }
+        return v;
+    }
+
+    /**
+     * packme's older form of a value, {@code {{ parameters.disk_size }}} or {@code {{ environment.HOME }}}: the
+     * same scope, read as a mapping.
+     */
+    private static final Set<String> SCOPES = Set.of("parameters", "environment");
+
+    private final class ScopeMap extends AbstractMap<String, Object> {
+        @Override
+        public Object get(Object key) {
+            return key instanceof String k ? resolve(k).orElse(null) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public Set<Map.Entry<String, Object>> entrySet() {
+            Map<String, Object> all = new TreeMap<>();
+            names().forEach(n -> resolve(n).ifPresent(v -> all.put(n, v)));
+            return all.entrySet();
+        }
+    }
+
+    private Optional<Object> resolve(String name) {
         used.add(name);
-        Optional<String> done = resolved.get(name);
+        Optional<Object> done = resolved.get(name);
         if (done != null) {
             return done;
         }
-        Optional<String> v = compute(name);
+        Optional<Object> v = compute(name);
         resolved.put(name, v);
         return v;
     }
 
-    private Optional<String> compute(String name) {
+    private Optional<Object> compute(String name) {
         if (explicit.containsKey(name)) {
             return Optional.of(explicit.get(name));
         }
@@ -71,29 +122,61 @@ public final class VariableScope implements Renderer.Vars {
         if (fromEnv != null) {
             return Optional.of(fromEnv);
         }
-        YScalar raw = written(name);
+        YNode raw = written(name);
         if (raw == null) {
             return Optional.empty();
         }
         if (!resolving.add(name)) {
             problems.error(raw.location(), "variable '" + name + "' refers to itself");
-            return Optional.of(raw.text());
+            return Optional.of(raw instanceof YScalar s ? s.text() : "");
         }
         try {
-            return Optional.of(renderer.render(raw.text(), raw.location(), problems));
+            if (raw instanceof YScalar s) {
+                return Optional.of(renderer.render(s.text(), s.location(), problems));
+            }
+            List<String> items = new ArrayList<>();
+            for (YNode item : ((YSeq) raw).items()) {
+                YScalar s = (YScalar) item;
+                items.add(renderer.render(s.text(), s.location(), problems));
+            }
+            return Optional.of(new Words(items));
         } finally {
             resolving.remove(name);
         }
     }
 
-    private YScalar written(String name) {
+    private YNode written(String name) {
         for (int i = layers.size() - 1; i >= 0; i--) {
-            YScalar v = layers.get(i).get(name);
+            YNode v = layers.get(i).get(name);
             if (v != null) {
                 return v;
             }
         }
-        return null;
+        return defaults.get(name);
+    }
+
+    /** A list variable: Jinja iterates and joins it; printed as text it is its items joined by spaces. */
+    private static final class Words extends AbstractList<String> {
+        private final List<String> items;
+
+        Words(List<String> items) {
+            this.items = List.copyOf(items);
+        }
+
+        @Override
+        public String get(int index) {
+            return items.get(index);
+        }
+
+        @Override
+        public int size() {
+            return items.size();
+        }
+
+        @Override
+        public String toString() {
+            return String.join(" ", items);
+        }
     }
 
     /** Every variable written or used, with its value; secrets masked. For plan output and cache digests. */
@@ -117,10 +200,10 @@ public final class VariableScope implements Renderer.Vars {
         return out;
     }
 
+    /** The names the templates write or use; a value given for a name nobody uses is not among them. */
     private Set<String> names() {
         Set<String> names = new LinkedHashSet<>();
         layers.forEach(l -> names.addAll(l.keySet()));
-        names.addAll(explicit.keySet());
         names.addAll(used);
         return names;
     }

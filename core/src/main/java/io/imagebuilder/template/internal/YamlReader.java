@@ -6,9 +6,9 @@ import io.imagebuilder.template.internal.YNode.Entry;
 import io.imagebuilder.template.internal.YNode.YMap;
 import io.imagebuilder.template.internal.YNode.YScalar;
 import io.imagebuilder.template.internal.YNode.YSeq;
+import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -21,6 +21,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -36,15 +37,21 @@ public final class YamlReader {
 
     /** Reads a file that must hold a mapping (an empty file is an empty mapping). */
     public static YMap readMap(Path file) {
-        String text;
+        return parseMap(readText(file), file);
+    }
+
+    /** A template file's text; a file that is not UTF-8 text (a binary one, say) is a template error. */
+    public static String readText(Path file) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new TemplateException(Location.of(file, 0), "file not found");
+        } catch (CharacterCodingException e) {
+            throw new TemplateException(Location.of(file, 0), "not UTF-8 text (a binary file?): templates,"
+                    + " environment and variable files must be UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        return parseMap(text, file);
     }
 
     /** Parses text that must hold a mapping; {@code file} names it in locations (may be a virtual path). */

@@ -40,6 +40,16 @@ class RendererTest {
     }
 
     @Test
+    void packmesOlderFormReadsTheSameValuesThroughParametersAndEnvironment() {
+        Renderer scope = new Renderer(new VariableScope(java.util.List.of(Map.of("disk", YNode.YScalar.of("10G", AT))),
+                Map.of("HOME", "/root"), Map.of(), problems), null);
+        assertEquals("10G /root", scope.render("{{ parameters.disk }} {{ environment.HOME }}", AT, problems));
+        scope.render("{{ environment.NOPE }}", AT, problems);
+        TemplateException e = assertThrows(TemplateException.class, problems::throwIfAny);
+        assertEquals(List.of("NOPE"), e.undefinedVariables());
+    }
+
+    @Test
     void rawBlocksAndPackerValuesStayAsWritten() {
         assertEquals("{{ a }} {{ .HTTPIP }}:{{ .HTTPPort }} {{ .Name }} A",
                 jinja("{%- raw -%}{{ a }}{%- endraw %} {{ .HTTPIP }}:{{ .HTTPPort }} {{ .Name }} {{ a }}"));

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y --no-install-recommends htop
