@@ -181,6 +181,7 @@ public final class BuildImage implements Callable<Integer> {
         if ((publish || osCloud != null) && !noPublish) {
             builder = builder.publishTo(glance(osCloud));
         }
+        options.unusedWarnings(builder.plan()).forEach(w -> System.err.println("warning: " + w));
         Path logFile = options.output.resolve("logs").resolve("build-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");
         try (ConsoleProgress progress = new ConsoleProgress(System.out, logFile, verbose)) {
@@ -218,6 +219,7 @@ public final class BuildImage implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             BuildPlan plan = options.builder(defaultTemplates(), defaultImage()).plan();
+            options.unusedWarnings(plan).forEach(w -> System.out.println("warning: " + w));
             System.out.print(plan.describe());
             return OK;
         }
@@ -233,6 +235,7 @@ public final class BuildImage implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             BuildPlan plan = options.builder(defaultTemplates(), defaultImage()).plan();
+            options.unusedWarnings(plan).forEach(w -> System.out.println("warning: " + w));
             plan.warnings().forEach(w -> System.out.println("warning: " + w.location() + ": " + w.message()));
             System.out.println("ok: " + plan.stages().size() + " image(s): "
                     + plan.stages().stream().map(s -> s.template().name()).toList());

@@ -1,5 +1,6 @@
 package io.imagebuilder.cli;
 
+import io.imagebuilder.BuildPlan;
 import io.imagebuilder.ImageBuilder;
 import io.imagebuilder.OnError;
 import io.imagebuilder.qemu.LibvirtDriver;
@@ -8,9 +9,12 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The options of the original build-image.sh (with the same environment variables) and the template
@@ -29,7 +33,9 @@ final class TemplateOptions {
     String rootPassword;
 
     @Option(names = {"-hp", "--http-proxy"}, paramLabel = "URL",
-            description = "HTTP proxy the guest uses for packages and sources (env VISA_HTTP_PROXY).",
+            description = "HTTP proxy the guest uses for packages and sources (env VISA_HTTP_PROXY): the"
+                    + " variables http_proxy and proxy (a packme tree's name), and {http_proxy}/{https_proxy} in"
+                    + " its .tlt files.",
             defaultValue = "${env:VISA_HTTP_PROXY}")
     String httpProxy;
 
@@ -38,7 +44,8 @@ final class TemplateOptions {
             defaultValue = "${env:VISA_NO_PROXY_HOSTS}")
     String noProxy;
 
-    @Option(names = {"-nh", "--not-headless"}, description = "Show the VM's display instead of running headless.")
+    @Option(names = {"-nh", "--not-headless"}, description = "Show the VM's display instead of running headless"
+            + " (and the variable headless is false; it is true otherwise, as a site's build script exports it).")
     boolean notHeadless;
 
     @Option(names = {"-t", "--templates"}, paramLabel = "DIR",
@@ -85,8 +92,14 @@ final class TemplateOptions {
         }
         putIfSet(values, "root_password", rootPassword);
         putIfSet(values, "http_proxy", httpProxy);
+        putIfSet(values, "proxy", httpProxy);
         putIfSet(values, "no_proxy", noProxy);
+        if (notHeadless) {
+            values.put("headless", "false");
+        }
         values.putAll(vars);
+        // what a VISA site's build script exports for packme when its options are not given
+        b = b.variableDefaults(Map.of("headless", "true", "proxy", ""));
         b = b.variables(values).variableFiles(varFiles).outputDirectory(output).force(force)
                 .onError(OnError.parse(onError));
         if (notHeadless) {
@@ -99,6 +112,34 @@ final class TemplateOptions {
             b = b.driver(new LibvirtDriver(libvirtUri));
         }
         return b;
+    }
+
+    /** One line for each option given that sets only variables no template of the plan uses. */
+    List<String> unusedWarnings(BuildPlan plan) {
+        Set<String> used = new HashSet<>();
+        plan.stages().forEach(s -> used.addAll(s.template().variables().keySet()));
+        Map<String, List<String>> given = new LinkedHashMap<>();
+        if (pamPublic != null && !pamPublic.isBlank()) {
+            given.put("-pp", List.of("pam_public_key"));
+        }
+        if (rootPassword != null && !rootPassword.isBlank()) {
+            given.put("-rp", List.of("root_password"));
+        }
+        if (httpProxy != null && !httpProxy.isBlank()) {
+            given.put("-hp", List.of("http_proxy", "proxy"));
+        }
+        if (noProxy != null && !noProxy.isBlank()) {
+            given.put("-np", List.of("no_proxy"));
+        }
+        vars.keySet().forEach(name -> given.put("--var " + name, List.of(name)));
+        List<String> out = new ArrayList<>();
+        given.forEach((option, names) -> {
+            if (names.stream().noneMatch(used::contains)) {
+                out.add(option + " sets " + String.join(" and ", names) + ", which no template of "
+                        + plan.target().template().name() + " uses");
+            }
+        });
+        return out;
     }
 
     private static void putIfSet(Map<String, String> values, String name, String value) {

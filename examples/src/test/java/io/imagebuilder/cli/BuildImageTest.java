@@ -95,6 +95,56 @@ class BuildImageTest {
         assertTrue(output().contains("image.yml:4"), output());
     }
 
+    private static final Path SITE = Path.of("src/test/resources/packme-site").toAbsolutePath();
+
+    @Test
+    void aSitesPackmeTreePlansUnchangedWithOptionsBeforeOrAfterTheSubcommand() {
+        String[] options = {"-rp", "pw", "-hp", "http://proxy.site:3128", "--templates", SITE.toString(), "--only",
+            "visa-apps", "-o", dir.toString()};
+        String[] before = new String[options.length + 1];
+        System.arraycopy(options, 0, before, 0, options.length);
+        before[options.length] = "plan";
+        assertEquals(0, run(before), output());
+        String planned = output();
+        assertTrue(planned.contains("image system-base\n") && planned.contains("image visa-apps (extends visa-base)"),
+                planned);
+        assertFalse(planned.contains("warning"), planned);
+        out.reset();
+        String[] after = new String[options.length + 1];
+        after[0] = "plan";
+        System.arraycopy(options, 0, after, 1, options.length);
+        assertEquals(0, run(after));
+        assertEquals(planned, output(), "the same plan, whichever side of plan the options are on");
+    }
+
+    @Test
+    void aSitesTreeWithoutItsRootPasswordNamesItAndExitsTwo() {
+        assertEquals(2, run("--templates", SITE.toString(), "--only", "visa-apps", "validate"));
+        assertTrue(output().contains("variables to define: root_password"), output());
+        assertFalse(output().contains("Exception"), output());
+    }
+
+    @Test
+    void anOptionSettingAVariableNoTemplateUsesIsWarnedAbout() {
+        assertEquals(0, run("plan", "--templates", SITE.toString(), "--only", "visa-apps", "-rp", "pw",
+                "--var", "nobody=1", "-pp", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"));
+        assertTrue(output().contains("warning: --var nobody sets nobody, which no template of visa-apps uses\n"),
+                output());
+        assertTrue(output().contains("warning: -pp sets pam_public_key, which no template of visa-apps uses\n"),
+                output());
+        assertFalse(output().contains("-rp sets"), "root_password is used: " + output());
+    }
+
+    @Test
+    void aTemplateFileThatIsNotTextIsAUsageErrorNamingIt() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("bin/templates/only"));
+        Files.writeString(dir.resolve("bin/config.yml"), "templates:\n  only: {}\n");
+        Files.write(tree.resolve("manifest.yml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0x80});
+        assertEquals(2, run("validate", "--templates", dir.resolve("bin").toString(), "--only", "only"));
+        assertTrue(output().contains(tree.resolve("manifest.yml") + ": not UTF-8 text"), output());
+        assertFalse(output().contains("\tat "), "no stack trace: " + output());
+    }
+
     @Test
     void unknownOptionsAreUsageErrors() {
         assertEquals(2, run("--no-such-option"));
