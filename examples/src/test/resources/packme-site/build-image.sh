@@ -11,7 +11,7 @@ usage() {
 
 export headless=true
 HTTP_PROXY_URL=""
-NO_PROXY_HOSTS="localhost,127.0.0.1"
+NO_PROXY_HOSTS="localhost"
 
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -36,8 +36,12 @@ export proxy="$HTTP_PROXY_URL"
 # render the proxy settings of the base system (the rendered files are not kept in git)
 sed -e "s|{http_proxy}|$HTTP_PROXY_URL|g" -e "s|{no_proxy}|$NO_PROXY_HOSTS|g" \
 	templates/system-base/environment.yml.tlt > templates/system-base/environment.yml
-sed -e "s|{http_proxy}|$HTTP_PROXY_URL|g" -e "s|{https_proxy}|$HTTP_PROXY_URL|g" -e "s|{no_proxy}|$NO_PROXY_HOSTS|g" \
-	templates/system-base/system/etc/environment.tlt > templates/system-base/system/etc/environment
+if [[ -n "$HTTP_PROXY_URL" ]]; then
+	sed -e "s|{http_proxy}|$HTTP_PROXY_URL|g" -e "s|{https_proxy}|$HTTP_PROXY_URL|g" -e "s|{no_proxy}|$NO_PROXY_HOSTS|g" \
+		templates/system-base/system/etc/environment.tlt > templates/system-base/system/etc/environment
+else
+	: > templates/system-base/system/etc/environment
+fi
 
 python3 -m venv .venv_packme
 source .venv_packme/bin/activate

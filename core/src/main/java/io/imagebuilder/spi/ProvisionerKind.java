@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.WeakHashMap;
 
 /**
  * A provisioner type beyond shell and file (the VISA set: guacd, xrdp, visa-pam, jupyterlab, ...), found with
@@ -34,25 +33,15 @@ public interface ProvisionerKind {
     void run(ProvisionerSpec.Custom spec, GuestSession guest, StepContext ctx) throws Exception;
 
     /**
-     * The kinds on the class path by type; where two claim one type, the first found wins. Looked up once per
-     * class loader: the template loader and the build then use the same instances.
+     * The kinds on the class path by type; where two claim one type, the first found wins. A build looks them up
+     * once and uses the same instances to check its templates and to run them, on its own thread: a kind's
+     * {@link #run} may be called by builds running at the same time.
      */
     static Map<String, ProvisionerKind> onClassPath() {
-        return OnClassPath.KINDS.computeIfAbsent(Thread.currentThread().getContextClassLoader(), loader -> {
-            Map<String, ProvisionerKind> kinds = new TreeMap<>();
-            for (ProvisionerKind k : ServiceLoader.load(ProvisionerKind.class, loader)) {
-                kinds.putIfAbsent(k.type(), k);
-            }
-            return Collections.unmodifiableMap(kinds);
-        });
-    }
-
-    /** Holds the kinds found, by class loader (an interface cannot have a private static field). */
-    final class OnClassPath {
-        private static final Map<ClassLoader, Map<String, ProvisionerKind>> KINDS =
-                Collections.synchronizedMap(new WeakHashMap<>());
-
-        private OnClassPath() {
+        Map<String, ProvisionerKind> kinds = new TreeMap<>();
+        for (ProvisionerKind k : ServiceLoader.load(ProvisionerKind.class)) {
+            kinds.putIfAbsent(k.type(), k);
         }
+        return Collections.unmodifiableMap(kinds);
     }
 }

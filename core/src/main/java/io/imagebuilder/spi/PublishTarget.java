@@ -14,8 +14,16 @@ import java.util.Optional;
  */
 public interface PublishTarget {
 
-    /** Names the service and account images go to, without secrets, e.g. its URL and project. */
+    /** Names the service and account images go to, without secrets, for messages. */
     String describe();
+
+    /**
+     * Names the service and account as the record beside a published image keeps it (an unchanged image already
+     * there is not uploaded again); stable across releases. By default {@link #describe()}.
+     */
+    default String identity() {
+        return describe();
+    }
 
     /** Values to mask in every message of a build that publishes here (passwords, application secrets). */
     List<String> secrets();

@@ -22,33 +22,35 @@ public final class TemplateLoader {
     private final Map<String, String> environment;
     private final List<Path> variableFiles;
     private final Map<String, String> defaults;
+    private final Map<String, ProvisionerKind> kinds; // null: the class path's, looked up at load
 
     private TemplateLoader(Map<String, String> explicit, Map<String, String> environment, List<Path> variableFiles,
-                           Map<String, String> defaults) {
+                           Map<String, String> defaults, Map<String, ProvisionerKind> kinds) {
         this.explicit = Map.copyOf(explicit);
         this.environment = Map.copyOf(environment);
         this.variableFiles = List.copyOf(variableFiles);
         this.defaults = Map.copyOf(defaults);
+        this.kinds = kinds == null ? null : Map.copyOf(kinds);
     }
 
     /** No explicit variables; environment variables from {@link System#getenv()}. */
     public static TemplateLoader create() {
-        return new TemplateLoader(Map.of(), System.getenv(), List.of(), Map.of());
+        return new TemplateLoader(Map.of(), System.getenv(), List.of(), Map.of(), null);
     }
 
     /** Explicit values (CLI {@code --var}, Java API): they win over every other source. */
     public TemplateLoader variables(Map<String, String> explicit) {
-        return new TemplateLoader(explicit, environment, variableFiles, defaults);
+        return new TemplateLoader(explicit, environment, variableFiles, defaults, kinds);
     }
 
     /** The environment variables to read ({@code VISA_NAME} or {@code name}); tests pass their own. */
     public TemplateLoader environment(Map<String, String> env) {
-        return new TemplateLoader(explicit, env, variableFiles, defaults);
+        return new TemplateLoader(explicit, env, variableFiles, defaults, kinds);
     }
 
     /** Extra YAML files of {@code name: value} (CLI {@code --var-file}), above the templates' environment files. */
     public TemplateLoader variableFiles(List<Path> files) {
-        return new TemplateLoader(explicit, environment, files, defaults);
+        return new TemplateLoader(explicit, environment, files, defaults, kinds);
     }
 
     /**
@@ -56,7 +58,12 @@ public final class TemplateLoader {
      * script exports for packme, such as {@code headless=true}).
      */
     public TemplateLoader defaults(Map<String, String> values) {
-        return new TemplateLoader(explicit, environment, variableFiles, values);
+        return new TemplateLoader(explicit, environment, variableFiles, values, kinds);
+    }
+
+    /** The provisioner types beyond shell and file that templates may use (default: the class path's). */
+    public TemplateLoader provisionerKinds(Map<String, ProvisionerKind> values) {
+        return new TemplateLoader(explicit, environment, variableFiles, defaults, values);
     }
 
     /** An image folder of our layout, or a packme root (or its config.yml) that lists exactly one template. */
@@ -107,6 +114,7 @@ public final class TemplateLoader {
     }
 
     private Assembler assembler() {
-        return new Assembler(explicit, environment, variableFiles, defaults, ProvisionerKind.onClassPath());
+        return new Assembler(explicit, environment, variableFiles, defaults,
+                kinds != null ? kinds : ProvisionerKind.onClassPath());
     }
 }

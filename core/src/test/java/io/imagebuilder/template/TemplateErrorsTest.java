@@ -194,6 +194,21 @@ class TemplateErrorsTest {
     }
 
     @Test
+    void theSecretsOfAChainIncludeAProxyUrlsPassword() {
+        TemplateChain chain = Trees.loader().variables(Map.of("http_proxy", "http://site:pr0xy-pw@proxy:3128"))
+                .loadYaml(DISK + "description: \"via {{ http_proxy }}\"\n", dir);
+        assertTrue(chain.secrets().contains(Secret.of("pr0xy-pw")), chain.secrets().toString());
+    }
+
+    @Test
+    void overlappingSecretsAreMaskedWhole() {
+        TemplateException e = assertThrows(TemplateException.class, () -> Trees.loader()
+                .variables(Map.of("root_password", "abc", "db_password", "abc-extra"))
+                .loadYaml(DISK + "description: \"{{ root_password }}\"\nssh:\n  port: \"{{ db_password }}\"\n", dir));
+        assertFalse(e.getMessage().contains("extra"), e.getMessage());
+    }
+
+    @Test
     void aFileUploadFromOutsideTheTemplateRepositoryIsWarnedAbout() {
         Trees.write(dir, "repo/.git/HEAD", "ref: refs/heads/main\n");
         Path outside = Trees.write(dir, "elsewhere/secret.txt", "x");

@@ -5,6 +5,7 @@ import io.imagebuilder.ImageBuilder;
 import io.imagebuilder.OnError;
 import io.imagebuilder.qemu.LibvirtDriver;
 import io.imagebuilder.template.Accelerator;
+import io.imagebuilder.template.internal.PackmeLayout;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -98,8 +99,9 @@ final class TemplateOptions {
             values.put("headless", "false");
         }
         values.putAll(vars);
-        // what a VISA site's build script exports for packme when its options are not given
-        b = b.variableDefaults(Map.of("headless", "true", "proxy", ""));
+        if (PackmeLayout.isRoot(root)) { // what a VISA site's build script exports for packme
+            b = b.variableDefaults(Map.of("headless", "true", "proxy", ""));
+        }
         b = b.variables(values).variableFiles(varFiles).outputDirectory(output).force(force)
                 .onError(OnError.parse(onError));
         if (notHeadless) {

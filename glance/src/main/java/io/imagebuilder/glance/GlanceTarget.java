@@ -45,6 +45,12 @@ public final class GlanceTarget implements PublishTarget {
                 .orElse("");
     }
 
+    /** As the records of images published before there was a GlanceTarget name it. */
+    @Override
+    public String identity() {
+        return credentials.authUrl() + " " + credentials.projectName().orElse("");
+    }
+
     @Override
     public List<String> secrets() {
         return Stream.concat(credentials.password().stream(), credentials.applicationCredentialSecret().stream())

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The shell provisioner with Packer's semantics, through GuestAccess.provision, against a real sshd. */
+/** The shell provisioner with Packer's semantics, run by core's Provisioners in an SSH session to a real sshd. */
 class ShellProvisionerTest {
 
     @RegisterExtension

@@ -41,19 +41,32 @@ public final class FileProvisioner {
     private static void uploadRendered(ProvisionerSpec.FileUpload spec, String target, GuestSession guest,
                                        StepContext ctx) throws Exception {
         for (Map.Entry<String, String> file : spec.rendered().entrySet()) {
-            Path tmp = Files.createTempFile(Files.createDirectories(ctx.workDir()), "rendered-", "");
+            Path tmp = Files.createTempFile(Files.createDirectories(ctx.workDir()), "rendered-", ""); // mode 600
             try {
                 Files.writeString(tmp, file.getValue());
-                Path template = spec.source().resolve(file.getKey() + ".tlt");
-                if (Files.isRegularFile(template)) {
-                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(template));
-                }
+                String remote = join(target, file.getKey());
                 ctx.info(spec.displayName() + ": uploading " + file.getKey() + " rendered from its .tlt");
-                guest.upload(tmp, join(target, file.getKey()), ctx);
+                guest.upload(tmp, remote, ctx);
+                Path template = spec.source().resolve(file.getKey() + ".tlt");
+                if (Files.isRegularFile(template)) { // the template's mode, set in the guest
+                    String mode = Integer.toOctalString(modeBits(Files.getPosixFilePermissions(template)));
+                    int exit = guest.run("chmod " + mode + " " + ShellQuote.quote(remote), spec.displayName(), ctx);
+                    if (exit != 0) {
+                        throw new ProvisionerFailedException(spec, "chmod " + mode + " " + remote, exit, List.of());
+                    }
+                }
             } finally {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    private static int modeBits(java.util.Set<java.nio.file.attribute.PosixFilePermission> perms) {
+        int bits = 0;
+        for (java.nio.file.attribute.PosixFilePermission p : perms) {
+            bits |= 1 << (8 - p.ordinal());
+        }
+        return bits;
     }
 
     private static String join(String dir, String name) {

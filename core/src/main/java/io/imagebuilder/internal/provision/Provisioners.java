@@ -55,16 +55,17 @@ public final class Provisioners {
         } else if (spec instanceof ProvisionerSpec.FileUpload f) {
             once = (guest, ctx) -> FileProvisioner.run(f, guest, ctx);
         } else {
-            once = custom((ProvisionerSpec.Custom) spec, kinds);
+            ProvisionerSpec.Custom c = (ProvisionerSpec.Custom) spec;
+            ProvisionerKind kind = kinds.get(c.type());
+            if (kind == null) {
+                return unknown(c, kinds); // fails at once: no pause, no retries
+            }
+            once = (guest, ctx) -> kind.run(c, guest, ctx);
         }
         return (guest, ctx) -> withCommonOptions(spec, once, guest, ctx);
     }
 
-    private static Provisioner custom(ProvisionerSpec.Custom spec, Map<String, ProvisionerKind> kinds) {
-        ProvisionerKind kind = kinds.get(spec.type());
-        if (kind != null) {
-            return (guest, ctx) -> kind.run(spec, guest, ctx);
-        }
+    private static Provisioner unknown(ProvisionerSpec.Custom spec, Map<String, ProvisionerKind> kinds) {
         String known = "shell, file" + (kinds.isEmpty() ? "" : ", " + String.join(", ", kinds.keySet().stream()
                 .sorted().toList()));
         return (guest, ctx) -> {

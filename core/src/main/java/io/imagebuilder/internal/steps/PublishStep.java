@@ -38,7 +38,7 @@ final class PublishStep implements Step {
     public void run(StepContext ctx) throws Exception {
         BuildResult.StageResult output = ctx.require(BuildKeys.OUTPUT);
         Path record = new ImageFiles(output.image()).published();
-        String what = output.sha256() + " " + target.describe() + " " + publish;
+        String what = output.sha256() + " " + target.identity() + " " + publish;
         Optional<PublishTarget.PublishedImage> before = Optional.empty();
         List<String> lines = Files.isRegularFile(record) ? Files.readAllLines(record) : List.of();
         if (lines.size() == 2 && lines.get(1).equals(what)) {

@@ -1,5 +1,6 @@
 package io.imagebuilder.template.internal;
 
+import io.imagebuilder.pipeline.SecretMasker;
 import io.imagebuilder.template.Location;
 import io.imagebuilder.template.Secret;
 import io.imagebuilder.template.TemplateException;
@@ -68,12 +69,8 @@ public final class Problems {
     }
 
     private static String mask(String text, Collection<Secret> secrets) {
-        String out = text;
-        for (Secret s : secrets) {
-            if (s.reveal().length() >= 3) {
-                out = out.replace(s.reveal(), Secret.MASK);
-            }
-        }
-        return out;
+        SecretMasker masker = new SecretMasker(); // longest first: a secret inside another is not half-masked
+        secrets.forEach(masker::add);
+        return masker.mask(text);
     }
 }

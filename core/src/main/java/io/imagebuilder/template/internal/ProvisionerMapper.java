@@ -120,15 +120,26 @@ final class ProvisionerMapper {
         }
         String raw = s.string("source", "");
         Path source = s.path("source", "file").orElse(s.ctx().baseDir());
-        if (s.has("source") && !source.normalize().startsWith(s.ctx().repository())) {
-            s.ctx().problems().warn(at, name + ": source " + source.normalize() + " is outside the template"
-                    + " repository " + s.ctx().repository() + "; it is uploaded from this host as it is now");
+        Path real = realPath(source);
+        if (s.has("source") && !real.startsWith(realPath(s.ctx().repository()))) {
+            s.ctx().problems().warn(at, name + ": source " + real + " is outside the template repository "
+                    + s.ctx().repository() + "; it is uploaded from this host as it is now");
         }
         // Packer: "dir/" uploads the folder's contents, "dir" the folder itself
         boolean contentsOnly = raw.endsWith("/") && Files.isDirectory(source);
-        Map<String, String> rendered = s.ctx().packme().map(tlt -> tlt.renderedUnder(source)).orElse(Map.of());
+        Map<String, String> rendered = s.ctx().packme().map(tlt -> tlt.renderedUnder(source, s.ctx().problems()))
+                .orElse(Map.of());
         return new ProvisionerSpec.FileUpload(at, name, source, s.string("destination", ""), contentsOnly, common,
                 rendered);
+    }
+
+    /** Where a path really is (a link inside the tree may lead out of it); as written when it does not exist. */
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (java.io.IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     private Optional<ProvisionerSpec> custom(Section s, String type, Location at, Common common) {

@@ -25,11 +25,6 @@ record RawImage(String name, Location location, Path folder, YMap tree, Optional
                 Location extendsAt, Map<String, YNode> defaults, Map<String, YNode> environment,
                 Map<String, YScalar> packerVariables, boolean mappable) {
 
-    /**
-     * The values of a variables mapping: plain values and lists of them (a list is its items joined by spaces
-     * in text, and a list in Jinja); an empty value is left out. packme's environment files wrap theirs in
-     * {@code environment:}, which is unwrapped.
-     */
     /** {@link #variables} with each list as its items joined by spaces: for Packer's {@code user} variables. */
     static Map<String, YScalar> scalars(YNode node, Problems problems) {
         Map<String, YScalar> out = new LinkedHashMap<>();
@@ -39,6 +34,11 @@ record RawImage(String name, Location location, Path folder, YMap tree, Optional
         return out;
     }
 
+    /**
+     * The values of a variables mapping: plain values and lists of them (a list is its items joined by spaces
+     * in text, and a list in Jinja); an empty value is left out. packme's environment files wrap theirs in
+     * {@code environment:}, which is unwrapped.
+     */
     static Map<String, YNode> variables(YNode node, Problems problems) {
         Map<String, YNode> out = new LinkedHashMap<>();
         if (YNode.isNull(node)) {

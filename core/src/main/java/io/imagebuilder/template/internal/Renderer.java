@@ -11,6 +11,7 @@ import io.imagebuilder.template.Location;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +43,15 @@ public final class Renderer {
     /** Stands for text kept out of Jinja's sight: private-use characters no template contains. */
     private static final String MARK = "\uE000";
     private static final String MARK_END = "\uE001";
-    private static final Pattern MARKER = Pattern.compile(MARK + "(\\d+)" + MARK_END);
+    private static final Pattern MARKER = Pattern.compile(MARK + "(\\d+)\n*" + MARK_END);
     private static final Pattern RAW_OPEN = Pattern.compile("\\{%-?\\s*raw\\s*-?%}");
     private static final Pattern PACKER_VALUE = Pattern.compile("\\{\\{-?\\s*\\.[A-Za-z_]\\w*\\s*-?}}");
     private static final Pattern USER = Pattern.compile("\\{\\{\\s*user\\s*`([^`]+)`\\s*}}");
     private static final Pattern UNKNOWN_TOKEN = Pattern.compile("Unknown token found: (.*)");
     private static final Pattern JINJA_SPAN = Pattern.compile("\\{\\{.*?}}|\\{%.*?%}", Pattern.DOTALL);
     private static final Pattern SCOPED = Pattern.compile("(?:parameters|environment)\\.([A-Za-z_][A-Za-z0-9_]*)");
+    /** What makes reading an undefined name fine: a default, or a test for it. */
+    private static final Pattern GUARD = Pattern.compile("\\bdefault\\b|\\|\\s*d\\s*\\(|\\bdefined\\b");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Vars vars;
@@ -126,9 +129,10 @@ public final class Renderer {
         return b.append(out.substring(i)).toString();
     }
 
+    /** The marker keeps the text's line breaks, so lines after it are still counted as written. */
     private static String marker(String text, List<String> kept) {
         kept.add(text);
-        return MARK + (kept.size() - 1) + MARK_END;
+        return MARK + (kept.size() - 1) + "\n".repeat((int) text.chars().filter(c -> c == '\n').count()) + MARK_END;
     }
 
     private static String restore(String text, List<String> kept) {
@@ -149,26 +153,40 @@ public final class Renderer {
     }
 
     /**
-     * Renders strictly. Jinjava stops at the first undefined variable, so each one found is reported, stood in
-     * for by an empty value, and the text rendered again, until none is left.
+     * Renders strictly. Jinjava stops at the first name it cannot resolve to a value, so each one found is
+     * reported, stood in for by an empty value, and the text rendered again, until none is left. A name that
+     * resolved to nothing inside a larger expression ({@code {{ x | int }}}, {@code {{ 'a' ~ x }}}) does not stop
+     * Jinjava: the lookups it missed are reported too, where no {@code default} or {@code is defined} guards them.
      */
     private String jinja(String text, Location at, Problems problems) {
         Map<String, Object> standIns = new HashMap<>();
         Set<String> reported = new LinkedHashSet<>();
+        Map<String, Set<Place>> missed = new LinkedHashMap<>(); // name to where it was read in vain
         for (int attempt = 0; ; attempt++) {
-            Context context = new Context(Engine.JINJAVA.getGlobalContext(), standIns);
-            context.setDynamicVariableResolver(name -> standIns.containsKey(name) ? standIns.get(name)
-                    : vars.object(name).orElse(null));
+            // a copy of the engine's context for each render: renders share nothing, on any thread
+            Context context = new Context(Engine.JINJAVA.getGlobalContextCopy(), standIns);
+            context.setDynamicVariableResolver(name -> {
+                Object v = standIns.containsKey(name) ? standIns.get(name) : vars.object(name).orElse(null);
+                JinjavaInterpreter current = JinjavaInterpreter.getCurrent();
+                if (v == null && current != null) {
+                    missed.computeIfAbsent(name, n -> new LinkedHashSet<>())
+                            .add(new Place(current.getLineNumber(), current.getPosition()));
+                }
+                return v;
+            });
             JinjavaInterpreter interpreter = new JinjavaInterpreter(Engine.JINJAVA, context,
                     Engine.JINJAVA.getGlobalConfig());
             String out = "";
             List<TemplateError> errors = new ArrayList<>();
+            JinjavaInterpreter.pushCurrent(interpreter);
             try {
                 out = interpreter.render(text);
                 errors.addAll(interpreter.getErrors());
             } catch (InterpretException e) {
                 errors.addAll(interpreter.getErrors());
                 errors.add(TemplateError.fromException(e, e.getLineNumber(), e.getStartPosition()));
+            } finally {
+                JinjavaInterpreter.popCurrent();
             }
             Optional<String> undefined = Optional.empty();
             for (TemplateError e : errors) {
@@ -185,18 +203,48 @@ public final class Renderer {
                         problems.undefined(here, unknown, undefined(unknown));
                     }
                     undefined = Optional.of(unknown);
+                } else if (!unknown.isEmpty() && missed.keySet().stream().anyMatch(m -> uses(unknown, m))) {
+                    // {{ x | upper }} with x undefined: reported below as the undefined variable it is, and
+                    // stood in for so the rest of the text is read too
+                    undefined = missed.keySet().stream().filter(m -> uses(unknown, m) && !standIns.containsKey(m))
+                            .findFirst();
                 } else if (e.getSeverity() == TemplateError.ErrorType.FATAL
                         || e.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
                     problems.error(here, message(e));
                 }
             }
             if (undefined.isEmpty() || attempt > 100) {
-                reported.forEach(name -> otherUses(name, text).forEach(line ->
-                        problems.undefined(lineOf(at, line), name, undefined(name))));
+                for (String name : reported) {
+                    for (int line : otherUses(name, text)) {
+                        problems.undefined(lineOf(at, line), name, undefined(name));
+                    }
+                }
+                // read where it is not guarded by default() or 'is defined', on a path the text took
+                missed.forEach((name, places) -> places.stream().filter(place -> unguarded(name, text, place))
+                        .forEach(place -> problems.undefined(lineOf(at, place.line()), name, undefined(name))));
                 return out;
             }
             standIns.put(undefined.get(), "");
         }
+    }
+
+    /** Where Jinjava was reading: a line and the column (both from 1) its expression or statement starts at. */
+    private record Place(int line, int column) {}
+
+    /** Whether the expression or statement Jinjava read at {@code place} reads {@code name} without a guard. */
+    private static boolean unguarded(String name, String text, Place place) {
+        Matcher span = JINJA_SPAN.matcher(text);
+        while (span.find()) {
+            int lineStart = text.lastIndexOf('\n', span.start()) + 1;
+            if (lineNumber(text, span.start()) == place.line() && span.start() - lineStart + 1 == place.column()) {
+                return uses(span.group(), name) && !GUARD.matcher(span.group()).find();
+            }
+        }
+        return false;
+    }
+
+    private static boolean uses(String expression, String name) {
+        return Pattern.compile("(?<![\\w.'\"])" + Pattern.quote(name) + "(?![\\w'\"])").matcher(expression).find();
     }
 
     /**
@@ -204,12 +252,11 @@ public final class Renderer {
      * statements that read it, without a default.
      */
     private static Set<Integer> otherUses(String name, String text) {
-        Pattern word = Pattern.compile("(?<![\\w.'\"])" + Pattern.quote(name) + "(?![\\w'\"])");
         Set<Integer> lines = new LinkedHashSet<>();
         Matcher span = JINJA_SPAN.matcher(text);
         while (span.find()) {
             String inside = span.group();
-            if (word.matcher(inside).find() && !inside.contains("default") && !inside.contains("defined")) {
+            if (uses(inside, name) && !GUARD.matcher(inside).find()) {
                 lines.add(lineNumber(text, span.start()));
             }
         }

@@ -1,5 +1,7 @@
 package io.imagebuilder.template.internal;
 
+import io.imagebuilder.template.TemplateException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -55,7 +57,7 @@ record TltFiles(String proxy, String noProxy) {
      * The files under {@code dir} that exist only as {@code NAME.tlt}, rendered: path relative to {@code dir}
      * without the suffix, to content.
      */
-    Map<String, String> renderedUnder(Path dir) {
+    Map<String, String> renderedUnder(Path dir, Problems problems) {
         Map<String, String> out = new LinkedHashMap<>();
         if (!Files.isDirectory(dir)) {
             return out;
@@ -71,8 +73,12 @@ record TltFiles(String proxy, String noProxy) {
             String name = tlt.getFileName().toString();
             Path rendered = tlt.resolveSibling(name.substring(0, name.length() - SUFFIX.length()));
             if (!Files.exists(rendered)) {
-                out.put(dir.relativize(rendered).toString().replace('\\', '/'),
-                        render(YamlReader.readText(tlt), false));
+                try {
+                    out.put(dir.relativize(rendered).toString().replace('\\', '/'),
+                            render(YamlReader.readText(tlt), false));
+                } catch (TemplateException e) {
+                    problems.add(e);
+                }
             }
         }
         return out;

@@ -189,16 +189,27 @@ public final class VariableScope implements Renderer.Vars {
         return new LinkedHashMap<>(out);
     }
 
-    /** The values of the secret variables among those written or used. */
+    /** The values of the secret variables among those written or used, and the passwords in proxy URLs. */
     public List<Secret> secrets() {
         List<Secret> out = new ArrayList<>();
         for (String n : names()) {
             if (isSecretName(n)) {
                 value(n).filter(v -> !v.isEmpty()).map(Secret::of).ifPresent(out::add);
+            } else if (n.toLowerCase(Locale.ROOT).contains("proxy")) {
+                value(n).flatMap(VariableScope::urlPassword).map(Secret::of).ifPresent(out::add);
             }
         }
         return out;
     }
+
+    /** The password of {@code http://user:password@host:port}, if the value is such a URL. */
+    static Optional<String> urlPassword(String value) {
+        java.util.regex.Matcher m = URL_PASSWORD.matcher(value);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    private static final java.util.regex.Pattern URL_PASSWORD =
+            java.util.regex.Pattern.compile("://[^:/@\\s]+:([^@/\\s]+)@");
 
     /** The names the templates write or use; a value given for a name nobody uses is not among them. */
     private Set<String> names() {

@@ -72,6 +72,43 @@ class RendererTest {
     }
 
     @Test
+    void anUndefinedNameInsideALargerExpressionIsReportedButAGuardedOneIsNot() {
+        jinja("a {{ nope1 | int }}\nb {{ 'x' ~ nope2 }}\nc {{ nope3 | upper }}\nd {% if nope4 == 'y' %}y{% endif %}\n"
+                + "e {% if guarded is defined %}{{ guarded }}{% endif %} {{ other | default(a) }}");
+        TemplateException e = assertThrows(TemplateException.class, problems::throwIfAny);
+        assertEquals(List.of("nope1", "nope2", "nope3", "nope4"), e.undefinedVariables().stream().sorted().toList(),
+                e.getMessage());
+        assertTrue(e.problems().stream().anyMatch(p -> p.location().line() == 12
+                && p.message().contains("'nope3'")), e.getMessage());
+    }
+
+    @Test
+    void linesAfterAMultiLineRawBlockAreStillCountedAsWritten() {
+        jinja("{% raw %}one\ntwo\nthree{% endraw %}\n{{ undefined_here }}");
+        TemplateException e = assertThrows(TemplateException.class, problems::throwIfAny);
+        assertEquals(List.of(Location.of(AT.file(), 13)),
+                e.problems().stream().map(TemplateException.Problem::location).toList());
+    }
+
+    @Test
+    void rendersFromManyThreadsAtOnce() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String n = String.valueOf(i);
+                results.add(pool.submit(() -> new Renderer(name -> Optional.of(name.equals("n") ? n : "A"), null)
+                        .render("{% set x = n | int %}{{ x * 2 }}-{{ a | lower }}", AT, new Problems())));
+            }
+            for (int i = 0; i < 200; i++) {
+                assertEquals((2 * i) + "-a", results.get(i).get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void malformedTemplatesAreErrors() {
         jinja("{% raw %} no end");
         jinja("{{ a");
