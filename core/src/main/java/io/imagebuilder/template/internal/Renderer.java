@@ -178,15 +178,13 @@ public final class Renderer {
                     Engine.JINJAVA.getGlobalConfig());
             String out = "";
             List<TemplateError> errors = new ArrayList<>();
-            JinjavaInterpreter.pushCurrent(interpreter);
-            try {
-                out = interpreter.render(text);
+            // the current interpreter while it renders, as Jinjava's own render does
+            try (var current = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
+                out = current.value().render(text);
                 errors.addAll(interpreter.getErrors());
             } catch (InterpretException e) {
                 errors.addAll(interpreter.getErrors());
                 errors.add(TemplateError.fromException(e, e.getLineNumber(), e.getStartPosition()));
-            } finally {
-                JinjavaInterpreter.popCurrent();
             }
             Optional<String> undefined = Optional.empty();
             for (TemplateError e : errors) {
