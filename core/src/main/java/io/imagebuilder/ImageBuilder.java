@@ -10,6 +10,7 @@ import io.imagebuilder.pipeline.Cancellation;
 import io.imagebuilder.pipeline.Step;
 import io.imagebuilder.spi.GuestAccess;
 import io.imagebuilder.spi.MachineDriver;
+import io.imagebuilder.spi.ProvisionerKind;
 import io.imagebuilder.spi.PublishTarget;
 import io.imagebuilder.template.Accelerator;
 import io.imagebuilder.template.ImageTemplate;
@@ -158,8 +159,9 @@ public final class ImageBuilder {
 
     /** Loads and checks the template chain and says what would run; starts nothing. */
     public BuildPlan plan() {
-        TemplateChain chain = load();
-        StagePlanner planner = new StagePlanner(context(chain, new Cancellation()));
+        Map<String, ProvisionerKind> kinds = ProvisionerKind.onClassPath();
+        TemplateChain chain = load(kinds);
+        StagePlanner planner = new StagePlanner(context(chain, kinds, new Cancellation()));
         List<BuildPlan.Stage> stages = new ArrayList<>();
         Optional<Path> parentImage = Optional.empty();
         for (ImageTemplate t : chain.stages()) {
@@ -204,13 +206,15 @@ public final class ImageBuilder {
     }
 
     private BuildResult run(Cancellation cancellation) {
-        TemplateChain chain = load();
-        BuildContext build = context(chain, cancellation);
+        Map<String, ProvisionerKind> kinds = ProvisionerKind.onClassPath(); // once: to check and to run
+        TemplateChain chain = load(kinds);
+        BuildContext build = context(chain, kinds, cancellation);
         String target = chain.target().name();
         chain.warnings().forEach(w -> build.listener().onEvent(new BuildEvent.Message(target,
                 BuildEvent.Level.WARN, w.location() + ": " + w.message())));
         Preflight.check(chain.stages(), build.services());
-        build.settings().publishTo().ifPresent(to -> checkCredentials(to, target, build));
+        build.settings().publishTo().ifPresent(to -> Preflight.checkCredentials(to, target, build));
+        Preflight.reapLeftovers(build, target);
         try {
             return new ChainBuild(build).run(chain.stages());
         } catch (IOException e) {
@@ -218,32 +222,21 @@ public final class ImageBuilder {
         }
     }
 
-    /** A wrong password would otherwise show only after the whole build, when the image is uploaded. */
-    private static void checkCredentials(PublishTarget to, String target, BuildContext build) {
-        try {
-            to.checkCredentials();
-        } catch (Exception e) {
-            throw new ImageBuildException(target, "check-credentials", build.masker().mask("credentials for "
-                    + to.describe() + " were refused before the build: " + e.getMessage()), build.masker().mask(e));
-        }
-        build.listener().onEvent(new BuildEvent.Message(target, BuildEvent.Level.INFO,
-                "credentials accepted by " + to.describe() + "; the image will be published there"));
-    }
-
-    private TemplateChain load() {
+    private TemplateChain load(Map<String, ProvisionerKind> kinds) {
         TemplateLoader loader = TemplateLoader.create().variables(options.variables).environment(options.environment)
-                .variableFiles(options.variableFiles).defaults(options.defaults);
+                .variableFiles(options.variableFiles).defaults(options.defaults).provisionerKinds(kinds);
         return templateSource.apply(loader);
     }
 
     /** The one context of a plan or build: settings, services, listener, masked secrets, cancel flag. */
-    private BuildContext context(TemplateChain chain, Cancellation cancellation) {
+    private BuildContext context(TemplateChain chain, Map<String, ProvisionerKind> kinds,
+                                 Cancellation cancellation) {
         Options o = options;
         BuildSettings settings = new BuildSettings(o.outputDir, o.cacheDir, o.onError, o.force, o.publishTo,
                 o.accelerator, o.headless);
         // secret variables wherever they were used, and SSH passwords
-        return BuildContext.of(settings, BuildServices.of(o.driver, o.guestAccess), o.listener, chain.secrets(),
-                cancellation);
+        return BuildContext.of(settings, BuildServices.of(o.driver, o.guestAccess, kinds), o.listener,
+                chain.secrets(), cancellation);
     }
 
     private ImageBuilder with(Consumer<Options> change) {

@@ -4,6 +4,7 @@ import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.template.Output;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Runs build VMs. Implemented by the qemu-driver module (libvirt), found with {@link java.util.ServiceLoader};
@@ -16,7 +17,7 @@ public interface MachineDriver {
 
     /**
      * Defines and starts the VM. The returned instance is closed by the caller in cleanup, which must destroy
-     * and undefine the domain and free its ports, whatever state it is in.
+     * the domain (leaving no definition behind) and free its ports, whatever state it is in.
      */
     MachineInstance start(MachineSpec spec, StepContext ctx) throws Exception;
 
@@ -26,4 +27,13 @@ public interface MachineDriver {
      * {@code target} is deleted; the caller moves a complete one into place.
      */
     void convert(Path source, Path target, Output output, StepContext ctx) throws Exception;
+
+    /**
+     * Removes what builds that no longer run left behind with this driver (a VM whose build was killed), or with
+     * {@code dryRun} only says what it would remove; one line each. Never touches what is not a build's, or
+     * belongs to a build that still runs (see {@link BuildOwner}).
+     */
+    default List<String> reapOrphans(boolean dryRun) throws Exception {
+        return List.of();
+    }
 }

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** A running build VM. {@link #close()} destroys and undefines it and releases its ports; safe to repeat. */
+/**
+ * A running build VM. {@link #close()} destroys it, leaving nothing defined, and releases its ports; safe to
+ * repeat.
+ */
 public interface MachineInstance extends AutoCloseable {
 
     String name();

@@ -56,7 +56,7 @@ import java.util.concurrent.Callable;
             "  build-image --templates my-site --publish --os-cloud mycloud",
             "  build-image plan --only visa-apps"},
         subcommands = {BuildImage.Plan.class, BuildImage.Validate.class, PublishCommand.class,
-            OwnerScriptCommand.class, CommandLine.HelpCommand.class})
+            OwnerScriptCommand.class, CleanCommand.class, CommandLine.HelpCommand.class})
 public final class BuildImage implements Callable<Integer> {
 
     static final String NAME = "build-image";

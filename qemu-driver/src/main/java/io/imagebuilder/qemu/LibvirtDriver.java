@@ -4,6 +4,7 @@ import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.qemu.internal.AcceleratorDetector;
 import io.imagebuilder.qemu.internal.DiskConverter;
 import io.imagebuilder.qemu.internal.DiskPreparer;
+import io.imagebuilder.qemu.internal.DomainReaper;
 import io.imagebuilder.qemu.internal.MachineLauncher;
 import io.imagebuilder.spi.DiskPlan;
 import io.imagebuilder.spi.MachineDriver;
@@ -12,6 +13,7 @@ import io.imagebuilder.spi.MachineSpec;
 import io.imagebuilder.template.Output;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Runs build VMs through libvirt (libvirt-java over JNA) and converts disks with qemu-img. Needs a running
@@ -61,5 +63,11 @@ public final class LibvirtDriver implements MachineDriver {
     @Override
     public void convert(Path source, Path target, Output output, StepContext ctx) throws Exception {
         DiskConverter.convert(source, target, output, ctx);
+    }
+
+    /** The domains of killed builds, found by their owner record: {@code new LibvirtDriver().reapOrphans(false)}. */
+    @Override
+    public List<String> reapOrphans(boolean dryRun) {
+        return DomainReaper.reap(uri, dryRun);
     }
 }

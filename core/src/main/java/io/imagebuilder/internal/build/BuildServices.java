@@ -21,9 +21,9 @@ public record BuildServices(Optional<MachineDriver> driver, Optional<GuestAccess
     }
 
     /** The given services, and the class path's for those not given. */
-    public static BuildServices of(Optional<MachineDriver> driver, Optional<GuestAccess> guestAccess) {
+    public static BuildServices of(Optional<MachineDriver> driver, Optional<GuestAccess> guestAccess,
+                                   Map<String, ProvisionerKind> provisionerKinds) {
         return new BuildServices(driver.or(() -> ServiceLoader.load(MachineDriver.class).findFirst()),
-                guestAccess.or(() -> ServiceLoader.load(GuestAccess.class).findFirst()),
-                ProvisionerKind.onClassPath());
+                guestAccess.or(() -> ServiceLoader.load(GuestAccess.class).findFirst()), provisionerKinds);
     }
 }

@@ -1,6 +1,9 @@
 package io.imagebuilder.internal.build;
 
+import io.imagebuilder.BuildEvent;
+import io.imagebuilder.ImageBuildException;
 import io.imagebuilder.internal.steps.StagePlanner;
+import io.imagebuilder.spi.PublishTarget;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.Location;
 import io.imagebuilder.template.Source;
@@ -12,8 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks, before anything starts, that the build can run: the modules it needs are on the class path and the
- * local files its sources name exist. Every problem is reported at once.
+ * What happens before a build's first step: checks that it can run (the modules it needs are on the class path,
+ * the local files its sources name exist: every problem at once), that the publish target takes its
+ * credentials, and the removal of what killed builds left behind.
  */
 public final class Preflight {
 
@@ -58,6 +62,37 @@ public final class Preflight {
         if (!problems.isEmpty()) {
             throw new TemplateException(problems.stream().distinct().toList());
         }
+    }
+
+    /**
+     * Removes what killed builds left on this host (their VMs, work folders, mounts and loop devices), one line
+     * each; never what belongs to a build that still runs. A failure here only warns: the build may not need
+     * what could not be asked (a conversion needs no libvirt).
+     */
+    public static void reapLeftovers(BuildContext build, String target) {
+        List<String> said = new ArrayList<>();
+        try {
+            if (build.services().driver().isPresent()) {
+                said.addAll(build.services().driver().get().reapOrphans(false));
+            }
+            said.addAll(LeftoverWorkFolders.reap(build.settings().outputDir(), false));
+        } catch (Exception e) {
+            said.add("could not look for what killed builds left behind: " + e.getMessage());
+        }
+        said.forEach(line -> build.listener().onEvent(new BuildEvent.Message(target, BuildEvent.Level.WARN,
+                line)));
+    }
+
+    /** A wrong password would otherwise show only after the whole build, when the image is uploaded. */
+    public static void checkCredentials(PublishTarget to, String target, BuildContext build) {
+        try {
+            to.checkCredentials();
+        } catch (Exception e) {
+            throw new ImageBuildException(target, "check-credentials", build.masker().mask("credentials for "
+                    + to.describe() + " were refused before the build: " + e.getMessage()), build.masker().mask(e));
+        }
+        build.listener().onEvent(new BuildEvent.Message(target, BuildEvent.Level.INFO,
+                "credentials accepted by " + to.describe() + "; the image will be published there"));
     }
 
     private static void requireLocal(String location, Location at, String what,

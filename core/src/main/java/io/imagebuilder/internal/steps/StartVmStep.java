@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Defines and starts the build VM on the stage's disk; its cleanup destroys and undefines it, whatever
- * happened. An ISO source is attached as its CD-ROM (the file fetch-source made local); a kernel source boots
- * directly, its command line's build-time values ({@code {{ .HTTPIP }}}...) filled in from the HTTP server.
+ * Starts the build VM on the stage's disk; its cleanup destroys it, whatever happened. An ISO source is attached
+ * as its CD-ROM (the file fetch-source made local); a kernel source boots directly, its command line's
+ * build-time values ({@code {{ .HTTPIP }}}...) filled in from the HTTP server.
  */
 final class StartVmStep implements Step {
 

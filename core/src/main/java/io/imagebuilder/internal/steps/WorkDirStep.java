@@ -1,5 +1,6 @@
 package io.imagebuilder.internal.steps;
 
+import io.imagebuilder.internal.build.LeftoverWorkFolders;
 import io.imagebuilder.pipeline.Step;
 import io.imagebuilder.pipeline.StepContext;
 
@@ -9,7 +10,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Creates the stage's private work folder (disk, serial log, keys); its cleanup deletes it, last of all. */
+/**
+ * Creates the stage's private work folder (disk, serial log, keys) with this build's owner record in it, so that
+ * the next build can remove it if this one is killed; its cleanup deletes it, last of all.
+ */
 final class WorkDirStep implements Step {
 
     @Override
@@ -20,6 +24,7 @@ final class WorkDirStep implements Step {
     @Override
     public void run(StepContext ctx) throws IOException {
         Files.createDirectories(ctx.workDir());
+        LeftoverWorkFolders.claim(ctx.workDir());
     }
 
     @Override

@@ -18,10 +18,21 @@ public final class DomainXml {
     /** PCI slot of the user-network NIC: above anything libvirt assigns for our few devices. */
     static final String NIC_PCI_ADDR = "0x10";
 
-    /** Everything the XML depends on. */
+    /**
+     * Everything the XML depends on.
+     *
+     * @param metadata XML put in the domain's {@code <metadata>} (the build's owner record), or empty
+     */
     public record Config(String name, String domainType, int cpus, int memoryMb, Path disk, Optional<Path> cdrom,
                          Optional<MachineSpec.KernelBoot> kernelBoot, Path serialLog, int hostSshPort,
-                         int guestSshPort, List<List<String>> qemuArgs) {
+                         int guestSshPort, List<List<String>> qemuArgs, String metadata) {
+
+        public Config(String name, String domainType, int cpus, int memoryMb, Path disk, Optional<Path> cdrom,
+                      Optional<MachineSpec.KernelBoot> kernelBoot, Path serialLog, int hostSshPort,
+                      int guestSshPort, List<List<String>> qemuArgs) {
+            this(name, domainType, cpus, memoryMb, disk, cdrom, kernelBoot, serialLog, hostSshPort, guestSshPort,
+                    qemuArgs, "");
+        }
     }
 
     private DomainXml() {
@@ -33,6 +44,9 @@ public final class DomainXml {
                 .append("' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n");
         x.append("  <name>").append(esc(c.name())).append("</name>\n");
         x.append("  <description>imagebuilder build VM</description>\n");
+        if (!c.metadata().isEmpty()) {
+            x.append("  <metadata>").append(c.metadata()).append("</metadata>\n");
+        }
         x.append("  <memory unit='MiB'>").append(c.memoryMb()).append("</memory>\n");
         x.append("  <vcpu>").append(c.cpus()).append("</vcpu>\n");
         os(x, c);

@@ -32,7 +32,7 @@ public final class Libvirt {
     }
 
     /**
-     * Deletes the per-domain QEMU log libvirt keeps after undefine (local system daemon only), so builds leave
+     * Deletes the per-domain QEMU log libvirt keeps after a domain ends (local system daemon only), so builds leave
      * nothing behind; QEMU's errors already reached us through the start error.
      */
     public static void deleteDomainLog(String uri, String domain) {
@@ -49,6 +49,12 @@ public final class Libvirt {
     /** The domain does not exist (any more). */
     public static boolean isNoDomain(LibvirtException e) {
         return e.getError() != null && e.getError().getCode() == org.libvirt.Error.ErrorNumber.VIR_ERR_NO_DOMAIN;
+    }
+
+    /** The domain stopped between our look and our destroy (its QEMU was killed): nothing is left to stop. */
+    public static boolean isNotRunning(LibvirtException e) {
+        return e.getError() != null && e.getError().getCode() == org.libvirt.Error.ErrorNumber.VIR_ERR_OPERATION_INVALID
+                && message(e).contains("not running");
     }
 
     /** The message of a libvirt error without the Java wrapper noise. */

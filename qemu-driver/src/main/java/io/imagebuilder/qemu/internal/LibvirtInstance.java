@@ -140,7 +140,7 @@ public final class LibvirtInstance implements MachineInstance {
     }
 
     /**
-     * Destroys and undefines the domain, frees the port and the connection; safe to repeat. What could not be
+     * Destroys the (transient) domain, frees the port and the connection; safe to repeat. What could not be
      * undone is thrown after everything else was tried, so the build reports it as a failed cleanup.
      */
     @Override
@@ -157,15 +157,8 @@ public final class LibvirtInstance implements MachineInstance {
                     domain.destroy();
                 }
             } catch (LibvirtException e) {
-                if (!Libvirt.isNoDomain(e)) {
+                if (!Libvirt.isNoDomain(e) && !Libvirt.isNotRunning(e)) { // a domain already gone is a clean state
                     failures.add("destroy failed: " + Libvirt.message(e));
-                }
-            }
-            try {
-                domain.undefine();
-            } catch (LibvirtException e) {
-                if (!Libvirt.isNoDomain(e)) {
-                    failures.add("undefine failed: " + Libvirt.message(e));
                 }
             }
             Libvirt.deleteDomainLog(uri, name);
@@ -183,8 +176,8 @@ public final class LibvirtInstance implements MachineInstance {
             SshPortPool.release(sshPort);
         }
         if (!failures.isEmpty()) {
-            throw new IllegalStateException("domain " + name + " may be left behind (remove it with virsh destroy"
-                    + " and virsh undefine): " + String.join("; ", failures));
+            throw new IllegalStateException("domain " + name + " may be left behind (remove it with: virsh destroy "
+                + name + "): " + String.join("; ", failures));
         }
     }
 

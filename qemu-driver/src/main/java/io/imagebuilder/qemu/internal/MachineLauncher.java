@@ -1,6 +1,7 @@
 package io.imagebuilder.qemu.internal;
 
 import io.imagebuilder.pipeline.StepContext;
+import io.imagebuilder.spi.BuildOwner;
 import io.imagebuilder.spi.MachineSpec;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -62,7 +63,7 @@ public final class MachineLauncher {
                         }
                         return new LibvirtInstance(uri, conn, dom, spec.name(), port, vnc, spec.serialLog(), ctx);
                     } catch (RuntimeException | Error e) {
-                        undefineQuietly(dom); // started, but nobody would own it
+                        destroyQuietly(dom); // started, but nobody would own it
                         throw e;
                     }
                 } catch (PortTaken e) {
@@ -127,28 +128,18 @@ public final class MachineLauncher {
         String xml = DomainXml.of(new DomainXml.Config(spec.name(), accel.domainType(), spec.machine().cpus(),
                 spec.machine().memoryMb(), spec.disk().toAbsolutePath(), spec.cdrom().map(Path::toAbsolutePath),
                 spec.kernelBoot(), spec.serialLog().toAbsolutePath(), port, spec.guestSshPort(),
-                spec.machine().qemuArgs()));
-        Domain dom;
+                spec.machine().qemuArgs(), BuildOwner.current().domainMetadata(spec.serialLog().getParent())));
+        // Transient (created, never defined): the domain ends with its QEMU, so no definition outlives a build,
+        // and the owner record lets the next build reap one whose build was killed while QEMU ran on.
         try {
-            dom = conn.domainDefineXML(xml);
+            return conn.domainCreateXML(xml, 0);
         } catch (LibvirtException e) {
-            throw new IllegalStateException("libvirt rejected the domain XML of " + spec.name() + ": "
-                    + Libvirt.message(e), e);
-        }
-        try {
-            dom.create();
-            return dom;
-        } catch (LibvirtException e) {
-            undefineQuietly(dom);
             Libvirt.deleteDomainLog(uri, spec.name());
             String msg = Libvirt.message(e);
             if (msg.contains("hostfwd") || msg.contains("host forwarding")) {
                 throw new PortTaken("cannot forward 127.0.0.1:" + port + ": " + msg);
             }
             throw new IllegalStateException("domain " + spec.name() + " failed to start: " + msg, e);
-        } catch (RuntimeException | Error e) {
-            undefineQuietly(dom);
-            throw e;
         }
     }
 
@@ -161,12 +152,11 @@ public final class MachineLauncher {
         }
     }
 
-    private static void undefineQuietly(Domain dom) {
+    private static void destroyQuietly(Domain dom) {
         try {
             if (dom.isActive() == 1) {
-                dom.destroy();
+                dom.destroy(); // transient: gone with its QEMU
             }
-            dom.undefine();
             dom.free();
         } catch (LibvirtException e) {
             LOG.warn("cleaning up a domain that failed to start: {}", Libvirt.message(e));
