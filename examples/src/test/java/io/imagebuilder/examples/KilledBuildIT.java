@@ -14,12 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A build whose JVM is killed (SIGKILL: an OOM kill, a CI time-out) while it provisions leaves its VM running;
  * {@code build-image clean --dry-run} names it, and the next build into the same output removes it and its
- * work folder, says so, and succeeds. Real libvirtd, QEMU and the test guest.
+ * work folder, says so, and succeeds. One killed while it bootstraps leaves mounts, a loop device and a
+ * running debootstrap; {@code clean} removes them. Real libvirtd, QEMU, debootstrap and the test guest.
  */
 class KilledBuildIT {
 
@@ -37,6 +39,32 @@ class KilledBuildIT {
             shutdown: {command: poweroff}
             """;
 
+    /** Starts the CLI in a JVM of its own and kills it (SIGKILL) once it printed a line containing {@code mark}. */
+    private static void killWhenPrinted(String mark, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("java", "-cp", System.getProperty("java.class.path"),
+                "io.imagebuilder.cli.BuildImage"));
+        command.addAll(List.of(args));
+        Process build = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            CompletableFuture<Boolean> reached = CompletableFuture.supplyAsync(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(build.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        if (line.contains(mark)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertTrue(reached.get(10, TimeUnit.MINUTES), "the build printed " + mark);
+        } finally {
+            build.destroyForcibly().waitFor(); // SIGKILL: no cleanup runs
+        }
+    }
+
     private static List<String> domains() throws Exception {
         return Fixtures.run(60, List.of("virsh", "-c", "qemu:///system", "list", "--all", "--name")).lines()
                 .map(String::strip).filter(d -> d.startsWith("imagebuilder-killed-")).toList();
@@ -53,27 +81,8 @@ class KilledBuildIT {
         Path output = root.resolve("output");
         assertEquals(List.of(), domains(), "no earlier leftover");
 
-        Process build = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"),
-                "io.imagebuilder.cli.BuildImage", "--templates", templates.getParent().toString(), "--only",
-                "killed", "-o", output.toString(), "--var", "nap=600", "-v").redirectErrorStream(true).start();
-        try {
-            CompletableFuture<Boolean> provisioning = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(build.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        if (line.contains("provisioning-started")) {
-                            return true;
-                        }
-                    }
-                    return false;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-            assertTrue(provisioning.get(10, TimeUnit.MINUTES), "the build reached its provisioner");
-        } finally {
-            build.destroyForcibly().waitFor(); // SIGKILL: no cleanup runs
-        }
+        killWhenPrinted("provisioning-started", "--templates", templates.getParent().toString(), "--only",
+                "killed", "-o", output.toString(), "--var", "nap=600", "-v");
         List<String> orphans = domains();
         assertEquals(1, orphans.size(), "the killed build's VM runs on: " + orphans);
         try (Stream<Path> work = Files.list(output.resolve(".work"))) {
@@ -96,5 +105,32 @@ class KilledBuildIT {
         assertTrue(Files.isRegularFile(output.resolve("killed.qcow2")), "the second build made its image");
         String qemu = Fixtures.run(30, List.of("sh", "-c", "pgrep -af 'guest=imagebuilder-kille[d]' || true"));
         assertEquals("", qemu.strip(), "no QEMU left: " + qemu);
+    }
+
+    @Test
+    void aBuildKilledWhileItBootstrapsLeavesNoMountLoopDeviceOrProcessAfterClean() throws Exception {
+        Fixtures.startLibvirtd();
+        Path root = Files.createDirectories(Path.of("target/killed-bootstrap").toAbsolutePath());
+        Path templates = Files.createDirectories(root.resolve("templates/strap"));
+        Files.writeString(templates.resolve("image.yml"), "source: {bootstrap: {suite: bookworm}}\n"
+                + "machine: {disk_size: 2G}\n");
+        Path output = root.resolve("output");
+        killWhenPrinted("bootstrap: debootstrap bookworm", "--templates", templates.getParent().toString(),
+                "--only", "strap", "-o", output.toString(), "-v");
+        Path work;
+        try (Stream<Path> folders = Files.list(output.resolve(".work"))) {
+            work = folders.findFirst().orElseThrow();
+        }
+        BuildImageRunner.Result dry = BuildImageRunner.run("clean", "--dry-run", "-o", output.toString());
+        assertTrue(dry.output().contains("would remove work folder " + work), dry.output());
+        BuildImageRunner.Result clean = BuildImageRunner.run("clean", "-o", output.toString());
+        assertEquals(0, clean.exitCode(), clean.output());
+        assertTrue(clean.output().contains("removed work folder " + work), clean.output());
+        assertTrue(Files.notExists(work));
+        assertFalse(Files.readString(Path.of("/proc/mounts")).contains(work.toString()), "no mount left");
+        String loops = Fixtures.run(30, List.of("losetup", "-a"));
+        assertFalse(loops.contains(work.toString()), "no loop device left: " + loops);
+        String processes = Fixtures.run(30, List.of("sh", "-c", "pgrep -af '" + work + "[/]' || true"));
+        assertEquals("", processes.strip(), "no bootstrap process left: " + processes);
     }
 }

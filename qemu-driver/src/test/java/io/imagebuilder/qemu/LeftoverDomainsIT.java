@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -62,11 +63,8 @@ class LeftoverDomainsIT {
         MachineInstance running = null;
         try {
             // a running build's VM: ours, transient, owned by this process
-            Path disk2 = work.resolve("d2.qcow2");
-            driver.prepareDisk(new DiskPlan(DiskPlan.Kind.NEW, Optional.empty(), 64, disk2), rec.ctx);
             String mine = "imagebuilder-mine-" + UUID.randomUUID().toString().substring(0, 8);
-            running = driver.start(new MachineSpec(mine, Machine.defaults(), disk2, Optional.empty(),
-                    Optional.empty(), work.resolve("serial.log"), 22), rec.ctx);
+            running = startVm(mine, "d2.qcow2");
             List<String> defined = Fixtures.run(30, "virsh", "-c", LibvirtDriver.DEFAULT_URI, "list", "--all",
                     "--persistent", "--name");
             assertFalse(defined.contains(mine), "build VMs are transient: " + defined);
@@ -94,16 +92,47 @@ class LeftoverDomainsIT {
         }
     }
 
-    @Test
-    void closingAVmWhoseQemuWasKilledReportsNothingLeftBehind() throws Exception {
+    /** A build VM of this process on a new empty disk (it boots nowhere: enough to be a running domain). */
+    private MachineInstance startVm(String name, String diskName) throws Exception {
         Fixtures.libvirtd();
         Fixtures.Recorder rec = new Fixtures.Recorder(work);
         LibvirtDriver driver = new LibvirtDriver();
-        Path disk = work.resolve("d.qcow2");
+        Path disk = work.resolve(diskName);
         driver.prepareDisk(new DiskPlan(DiskPlan.Kind.NEW, Optional.empty(), 64, disk), rec.ctx);
+        return driver.start(new MachineSpec(name, Machine.defaults(), disk, Optional.empty(), Optional.empty(),
+                work.resolve(diskName + ".serial.log"), 22), rec.ctx);
+    }
+
+    @Test
+    void whenLibvirtdGoesAwayTheBuildSaysSoAndItsCleanupWaitsForItToComeBack() throws Exception {
+        String name = "imagebuilder-nolibvirtd-" + UUID.randomUUID().toString().substring(0, 8);
+        MachineInstance vm = startVm(name, "d.qcow2");
+        String pid = Files.readString(Path.of("/run/imagebuilder/libvirtd.pid")).strip();
+        Fixtures.run(30, "kill", "-9", pid);
+        IllegalStateException e = assertThrows(IllegalStateException.class, vm::isRunning);
+        assertTrue(e.getMessage().contains("libvirtd went away"), e.getMessage());
+        Thread restart = new Thread(() -> {
+            try {
+                Thread.sleep(3000);
+                Fixtures.libvirtd();
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        restart.start();
+        vm.close(); // retries until libvirtd answers again, then destroys the VM
+        restart.join();
+        assertFalse(Fixtures.allDomains().contains(name));
+        String qemu = "pgrep -f 'guest=" + name.substring(0, name.length() - 1) + "[" + name.charAt(name.length() - 1)
+                + "]' || true"; // [x]: pgrep's own command line does not match
+        assertEquals(List.of(), Fixtures.run(30, "sh", "-c", qemu).stream().filter(l -> !l.isBlank()).toList(),
+                "no QEMU left");
+    }
+
+    @Test
+    void closingAVmWhoseQemuWasKilledReportsNothingLeftBehind() throws Exception {
         String name = "imagebuilder-killed-" + UUID.randomUUID().toString().substring(0, 8);
-        MachineInstance vm = driver.start(new MachineSpec(name, Machine.defaults(), disk, Optional.empty(),
-                Optional.empty(), work.resolve("serial.log"), 22), rec.ctx);
+        MachineInstance vm = startVm(name, "d.qcow2");
         Fixtures.run(30, "pkill", "-9", "-f", "guest=" + name);
         for (int i = 0; i < 100 && Fixtures.allDomains().contains(name); i++) {
             Thread.sleep(100);

@@ -57,6 +57,19 @@ public final class Libvirt {
                 && message(e).contains("not running");
     }
 
+    /** The connection to libvirtd broke: it was killed or restarted (a message of libvirt's RPC layer). */
+    public static boolean isConnectionLost(LibvirtException e) {
+        return isConnectionLost(message(e));
+    }
+
+    public static boolean isConnectionLost(String message) {
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("end of file while reading") || m.contains("cannot recv data")
+                || m.contains("cannot write data") || m.contains("broken pipe") || m.contains("connection reset")
+                || m.contains("client socket is closed") || m.contains("no connection driver")
+                || m.contains("failed to connect socket") || m.contains("internal error: client");
+    }
+
     /** The message of a libvirt error without the Java wrapper noise. */
     public static String message(LibvirtException e) {
         return e.getError() != null && e.getError().getMessage() != null ? e.getError().getMessage() : e.toString();

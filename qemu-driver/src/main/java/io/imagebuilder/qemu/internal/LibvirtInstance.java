@@ -20,6 +20,8 @@ public final class LibvirtInstance implements MachineInstance {
 
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtInstance.class);
     private static final Duration POLL = Duration.ofMillis(250);
+    /** How long a cleanup waits for a libvirtd that went away to answer again. */
+    static final Duration RECONNECT = Duration.ofSeconds(60);
 
     private final Connect conn;
     private final Domain domain;
@@ -104,7 +106,8 @@ public final class LibvirtInstance implements MachineInstance {
             }
             // e.g. libvirtd restarted: "shut off" would let the build convert a disk the VM still writes
             throw new IllegalStateException("domain " + name + ": cannot tell whether it still runs: "
-                    + Libvirt.message(e), e);
+                    + (Libvirt.isConnectionLost(e) ? "libvirtd went away (" + Libvirt.message(e) + ")"
+                    : Libvirt.message(e)), e);
         }
     }
 
@@ -140,8 +143,10 @@ public final class LibvirtInstance implements MachineInstance {
     }
 
     /**
-     * Destroys the (transient) domain, frees the port and the connection; safe to repeat. What could not be
-     * undone is thrown after everything else was tried, so the build reports it as a failed cleanup.
+     * Destroys the (transient) domain, frees the port and the connection; safe to repeat. When libvirtd went
+     * away (it was killed, or restarted), the destroy is retried on new connections for {@link #RECONNECT}, so
+     * the domain still goes when libvirtd comes back. What could not be undone is thrown after everything else
+     * was tried, with the command that undoes it, so the build reports it as a failed cleanup.
      */
     @Override
     public synchronized void close() {
@@ -150,16 +155,13 @@ public final class LibvirtInstance implements MachineInstance {
         }
         closed = true;
         follower.stop();
-        List<String> failures = new ArrayList<>();
+        Optional<String> failure;
         try {
-            try {
-                if (domain.isActive() == 1) {
-                    domain.destroy();
-                }
-            } catch (LibvirtException e) {
-                if (!Libvirt.isNoDomain(e) && !Libvirt.isNotRunning(e)) { // a domain already gone is a clean state
-                    failures.add("destroy failed: " + Libvirt.message(e));
-                }
+            failure = destroy(domain);
+            if (failure.isPresent() && Libvirt.isConnectionLost(failure.get())) {
+                LOG.warn("domain {}: libvirtd went away ({}); retrying for {} s", name, failure.get(),
+                        RECONNECT.toSeconds());
+                failure = destroyOnNewConnections();
             }
             Libvirt.deleteDomainLog(uri, name);
             try {
@@ -175,10 +177,57 @@ public final class LibvirtInstance implements MachineInstance {
         } finally {
             SshPortPool.release(sshPort);
         }
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException("domain " + name + " may be left behind (remove it with: virsh destroy "
-                + name + "): " + String.join("; ", failures));
+        if (failure.isPresent()) {
+            throw new IllegalStateException("domain " + name + " may be left behind: " + failure.get()
+                    + "; remove it with: virsh -c " + uri + " destroy " + name);
         }
+    }
+
+    /** Empty when the domain is gone: destroyed now, or already (its QEMU was killed). */
+    private static Optional<String> destroy(Domain dom) {
+        try {
+            if (dom.isActive() == 1) {
+                dom.destroy();
+            }
+            return Optional.empty();
+        } catch (LibvirtException e) {
+            return Libvirt.isNoDomain(e) || Libvirt.isNotRunning(e) ? Optional.empty()
+                    : Optional.of("destroy failed: " + Libvirt.message(e));
+        }
+    }
+
+    private Optional<String> destroyOnNewConnections() {
+        long end = System.nanoTime() + RECONNECT.toNanos();
+        String last = "libvirtd did not come back within " + RECONNECT.toSeconds() + " s";
+        while (System.nanoTime() < end) {
+            try {
+                Connect again = new Connect(uri);
+                try {
+                    Domain dom = again.domainLookupByName(name);
+                    Optional<String> failure = destroy(dom);
+                    dom.free();
+                    if (failure.isEmpty() || !Libvirt.isConnectionLost(failure.get())) {
+                        return failure;
+                    }
+                } catch (LibvirtException e) {
+                    if (Libvirt.isNoDomain(e)) {
+                        return Optional.empty();
+                    }
+                    last = Libvirt.message(e);
+                } finally {
+                    again.close();
+                }
+            } catch (LibvirtException e) {
+                last = "libvirtd does not answer: " + Libvirt.message(e);
+            }
+            try {
+                Thread.sleep(POLL.toMillis() * 4);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return Optional.of(last);
     }
 
     private void destroyQuietly() {
