@@ -88,6 +88,15 @@ class UploadTest {
     }
 
     @Test
+    void aPathLongerThanTarsHundredCharactersGoesThroughPaxHeaders() throws Exception {
+        String deep = "a-folder-name-that-is-rather-long/".repeat(4) + "and-a-file-name-that-is-long-as-well.txt";
+        Path tree = local.resolve("long");
+        file(tree.resolve(deep), "deep\n", "rw-r--r--");
+        session.uploadDirectory(tree, remote.toString(), t.ctx);
+        assertEquals("deep\n", Files.readString(remote.resolve(deep)));
+    }
+
+    @Test
     void missingLocalFileIsNamed() {
         Path missing = local.resolve("nope.txt");
         NoSuchFileException e = assertThrows(NoSuchFileException.class,
