@@ -97,15 +97,19 @@ public final class StagePlanner {
         if (src instanceof Source.Iso iso) {
             return Optional.of(new FetchSourceStep(iso.url(), iso.checksum(), build.settings().cacheDir()));
         }
-        Optional<Source.DiskImage> disk = src instanceof Source.DiskImage d ? Optional.of(d)
+        return sourceDisk(src).map(d -> new FetchSourceStep(d.location(), d.checksum(),
+                build.settings().cacheDir()));
+    }
+
+    /** The disk image a source starts from: its own, or the one a kernel source boots with. */
+    private static Optional<Source.DiskImage> sourceDisk(Source src) {
+        return src instanceof Source.DiskImage d ? Optional.of(d)
                 : src instanceof Source.Kernel k ? k.disk() : Optional.empty();
-        return disk.map(d -> new FetchSourceStep(d.location(), d.checksum(), build.settings().cacheDir()));
     }
 
     /** New for an installer, an overlay on the parent's image, an overlay on or a copy of a source disk. */
     private static DiskPlan.Kind diskKind(Source src) {
-        Optional<Source.DiskImage> disk = src instanceof Source.DiskImage d ? Optional.of(d)
-                : src instanceof Source.Kernel k ? k.disk() : Optional.empty();
+        Optional<Source.DiskImage> disk = sourceDisk(src);
         if (disk.isPresent()) {
             return disk.get().overlay() ? DiskPlan.Kind.OVERLAY : DiskPlan.Kind.COPY;
         }
@@ -122,7 +126,10 @@ public final class StagePlanner {
                 || needsSsh(t, last);
     }
 
-    /** Whether the stage's disk lets the build key in: bootstrap and temporary_key put it there, a child inherits it. */
+    /**
+     * Whether the stage's disk lets the build key in: bootstrap and temporary_key put it there, a child inherits
+     * it.
+     */
     static boolean usesBuildKey(ImageTemplate t) {
         return t.source() instanceof Source.Parent || t.source() instanceof Source.Bootstrap
                 || t.communicator().temporaryKey();

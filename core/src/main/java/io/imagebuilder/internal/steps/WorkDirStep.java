@@ -6,9 +6,6 @@ import io.imagebuilder.pipeline.StepContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Creates the stage's private work folder (disk, serial log, keys) with this build's owner record in it, so that
@@ -29,17 +26,6 @@ final class WorkDirStep implements Step {
 
     @Override
     public void cleanup(StepContext ctx) throws IOException {
-        deleteTree(ctx.workDir());
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        LeftoverWorkFolders.deleteTree(ctx.workDir());
     }
 }

@@ -57,20 +57,22 @@ public final class Problems {
     /** Throws every error found, with the values of {@code secrets} masked wherever a message quotes them. */
     public void throwIfAny(Collection<Secret> secrets) {
         if (!errors.isEmpty()) {
+            SecretMasker masker = masker(secrets);
             List<TemplateException.Problem> masked = errors.stream().map(p -> new TemplateException.Problem(
-                    p.location(), mask(p.message(), secrets))).distinct().toList();
+                    p.location(), masker.mask(p.message()))).distinct().toList();
             throw new TemplateException(masked, new ArrayList<>(undefined));
         }
     }
 
     /** The warnings, with secrets masked as in {@link #throwIfAny(Collection)}. */
     public List<TemplateWarning> warnings(Collection<Secret> secrets) {
-        return warnings.stream().map(w -> new TemplateWarning(w.location(), mask(w.message(), secrets))).toList();
+        SecretMasker masker = masker(secrets);
+        return warnings.stream().map(w -> new TemplateWarning(w.location(), masker.mask(w.message()))).toList();
     }
 
-    private static String mask(String text, Collection<Secret> secrets) {
+    private static SecretMasker masker(Collection<Secret> secrets) {
         SecretMasker masker = new SecretMasker(); // longest first: a secret inside another is not half-masked
         secrets.forEach(masker::add);
-        return masker.mask(text);
+        return masker;
     }
 }

@@ -242,7 +242,12 @@ public final class Renderer {
     }
 
     private static boolean uses(String expression, String name) {
-        return Pattern.compile("(?<![\\w.'\"])" + Pattern.quote(name) + "(?![\\w'\"])").matcher(expression).find();
+        return word(name).matcher(expression).find();
+    }
+
+    /** {@code name} as a name read, not part of another name, an attribute or a string. */
+    private static Pattern word(String name) {
+        return Pattern.compile("(?<![\\w.'\"])" + Pattern.quote(name) + "(?![\\w'\"])");
     }
 
     /**
@@ -251,10 +256,11 @@ public final class Renderer {
      */
     private static Set<Integer> otherUses(String name, String text) {
         Set<Integer> lines = new LinkedHashSet<>();
+        Pattern word = word(name);
         Matcher span = JINJA_SPAN.matcher(text);
         while (span.find()) {
             String inside = span.group();
-            if (uses(inside, name) && !GUARD.matcher(inside).find()) {
+            if (word.matcher(inside).find() && !GUARD.matcher(inside).find()) {
                 lines.add(lineNumber(text, span.start()));
             }
         }

@@ -1,5 +1,6 @@
 package io.imagebuilder.qemu.internal;
 
+import io.imagebuilder.internal.build.LeftoverWorkFolders;
 import io.imagebuilder.spi.BuildOwner;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -8,13 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Removes the build VMs of builds that were killed (SIGKILL, an OOM kill, a CI time-out) while their QEMU ran
@@ -57,7 +55,7 @@ public final class DomainReaper {
                         dom.undefine();
                     }
                     Libvirt.deleteDomainLog(uri, name);
-                    claim.get().workDir().filter(DomainReaper::isBuildWorkDir).ifPresent(DomainReaper::deleteTree);
+                    claim.get().workDir().filter(DomainReaper::isBuildWorkDir).ifPresent(DomainReaper::deleteWorkDir);
                     said.add("removed " + what);
                 } catch (LibvirtException e) {
                     if (!Libvirt.isNoDomain(e) && !Libvirt.isNotRunning(e)) {
@@ -112,14 +110,9 @@ public final class DomainReaper {
                 && dir.getFileName().toString().startsWith("imagebuilder-");
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+    private static void deleteWorkDir(Path dir) {
+        try {
+            LeftoverWorkFolders.deleteTree(dir);
         } catch (IOException e) {
             LOG.warn("could not remove the work folder {}: {}", dir, e.getMessage());
         }

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -231,12 +230,6 @@ public final class LibvirtInstance implements MachineInstance {
     }
 
     private void destroyQuietly() {
-        try {
-            if (domain.isActive() == 1) {
-                domain.destroy();
-            }
-        } catch (LibvirtException e) {
-            LOG.warn("domain {}: destroy failed: {}", name, Libvirt.message(e));
-        }
+        destroy(domain).ifPresent(failure -> LOG.warn("domain {}: {}", name, failure));
     }
 }
