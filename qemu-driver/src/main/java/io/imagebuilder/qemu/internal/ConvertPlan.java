@@ -20,7 +20,7 @@ public record ConvertPlan(Kind kind, List<String> qemuImgArgs, String descriptio
         CONVERT
     }
 
-    public static ConvertPlan of(Path source, QemuImg.Info info, Path target, Output output) {
+    public static ConvertPlan of(Path source, QemuImgInfo info, Path target, Output output) {
         boolean flatten = info.backingFile().isPresent();
         boolean sameFormat = info.format().equals(output.format().qemuName());
         if (!output.compact() && output.compression() == Output.Compression.NONE && sameFormat && !flatten) {

@@ -32,7 +32,7 @@ public final class DiskConverter {
             throw new FileNotFoundException("disk to convert " + source + " does not exist");
         }
         QemuImg img = new QemuImg(ctx.cancellation());
-        QemuImg.Info info = img.info(source);
+        QemuImgInfo info = img.info(source);
         Files.createDirectories(target.toAbsolutePath().getParent());
         ConvertPlan plan = ConvertPlan.of(source, info, target, output);
         ctx.info("writing " + target + ": " + plan.description());

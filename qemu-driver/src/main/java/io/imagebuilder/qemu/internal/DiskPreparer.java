@@ -28,7 +28,7 @@ public final class DiskPreparer {
             }
             case OVERLAY -> {
                 Path base = existingBase(plan);
-                QemuImg.Info info = img.info(base);
+                QemuImgInfo info = img.info(base);
                 long size = Math.max(plan.sizeMb() * MIB, info.virtualSize());
                 img.run(List.of("create", "-q", "-f", "qcow2", "-b", base.toAbsolutePath().toString(),
                         "-F", info.format(), target.toString(), size + ""), null);
@@ -36,7 +36,7 @@ public final class DiskPreparer {
             }
             case COPY -> {
                 Path base = existingBase(plan);
-                QemuImg.Info info = img.info(base);
+                QemuImgInfo info = img.info(base);
                 img.run(List.of("convert", "-W", "-f", info.format(), "-O", "qcow2", base.toString(),
                         target.toString()), null);
                 if (plan.sizeMb() * MIB > info.virtualSize()) {

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleConsumer;
@@ -19,14 +18,7 @@ import java.util.regex.Pattern;
 /** Runs {@code qemu-img}; a cancelled build kills the running command. */
 public final class QemuImg {
 
-    /** What {@code qemu-img info} says about an image. */
-    public record Info(String format, long virtualSize, Optional<String> backingFile) {
-    }
-
     private static final Pattern PROGRESS = Pattern.compile("\\((\\d+(?:\\.\\d+)?)/100%\\)");
-    private static final Pattern FORMAT = Pattern.compile("\"format\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern SIZE = Pattern.compile("\"virtual-size\"\\s*:\\s*(\\d+)");
-    private static final Pattern BACKING = Pattern.compile("\"backing-filename\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final String executable;
     private final Cancellation cancellation;
@@ -40,22 +32,19 @@ public final class QemuImg {
         this.cancellation = cancellation;
     }
 
-    public Info info(Path image) throws IOException {
-        // Without --backing-chain the first object is the image itself.
-        String json = run(List.of("info", "--output=json", image.toString()), null);
-        Matcher f = FORMAT.matcher(json);
-        Matcher s = SIZE.matcher(json);
-        if (!f.find() || !s.find()) {
-            throw new IOException("qemu-img info " + image + ": unexpected output: " + json);
-        }
-        Matcher b = BACKING.matcher(json);
-        return new Info(f.group(1), Long.parseLong(s.group(1)),
-                b.find() ? Optional.of(b.group(1).replace("\\\"", "\"").replace("\\\\", "\\")) : Optional.empty());
+    public QemuImgInfo info(Path image) throws IOException {
+        return QemuImgInfo.parse(image, run(List.of("info", "--output=json", image.toString()), null));
+    }
+
+    /** {@code qemu-img map} of an image with its backing chain, range by range. */
+    public List<QemuImgMap.Range> map(Path image) throws IOException {
+        return QemuImgMap.parse(image, run(List.of("map", "--output=json", image.toString()), null));
     }
 
     /**
-     * Runs {@code qemu-img ARGS}; returns its output. With {@code progress} set, {@code -p} output is parsed
-     * and each percentage passed on.
+     * Runs {@code qemu-img ARGS}; returns what it printed on stdout (its warnings on stderr go into a failure's
+     * message only, never into JSON being parsed). With {@code progress} set, {@code -p} output is parsed and
+     * each percentage passed on.
      */
     public String run(List<String> args, DoubleConsumer progress) throws IOException {
         List<String> cmd = new ArrayList<>();
@@ -63,15 +52,15 @@ public final class QemuImg {
         cmd.addAll(args);
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p = new ProcessBuilder(cmd).start();
         } catch (IOException e) {
             throw new IOException("cannot run qemu-img (install qemu-utils): " + e.getMessage(), e);
         }
         p.getOutputStream().close();
         StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> read(p.getInputStream(), out, progress), "qemu-img-output");
-        reader.setDaemon(true);
-        reader.start();
+        StringBuilder err = new StringBuilder();
+        Thread outReader = reader(p.getInputStream(), out, progress);
+        Thread errReader = reader(p.getErrorStream(), err, null);
         try {
             while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
                 if (cancellation.isCancelled()) {
@@ -80,21 +69,32 @@ public final class QemuImg {
                     throw new CancellationException("build cancelled while running qemu-img " + args.get(0));
                 }
             }
-            reader.join(5000);
+            outReader.join(5000);
+            errReader.join(5000);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while running qemu-img " + args.get(0));
         }
-        String text;
-        synchronized (out) {
-            text = out.toString();
-        }
+        String text = text(out);
         if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): "
-                    + PROGRESS.matcher(text).replaceAll("").strip());
+                    + (text(err) + "\n" + PROGRESS.matcher(text).replaceAll("")).strip());
         }
         return text;
+    }
+
+    private static Thread reader(InputStream in, StringBuilder into, DoubleConsumer progress) {
+        Thread reader = new Thread(() -> read(in, into, progress), "qemu-img-output");
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
+    }
+
+    private static String text(StringBuilder b) {
+        synchronized (b) {
+            return b.toString();
+        }
     }
 
     /** Reads output split on CR and LF (qemu-img -p rewrites one line with CR). */

@@ -17,8 +17,8 @@ class ConvertPlanTest {
 
     private static final Path SRC = Path.of("/w/disk.qcow2");
     private static final Path DST = Path.of("/out/image.qcow2");
-    private static final QemuImg.Info QCOW2 = new QemuImg.Info("qcow2", 1L << 32, Optional.empty());
-    private static final QemuImg.Info OVERLAY = new QemuImg.Info("qcow2", 1L << 32, Optional.of("/base.qcow2"));
+    private static final QemuImgInfo QCOW2 = new QemuImgInfo("qcow2", 1L << 32, Optional.empty());
+    private static final QemuImgInfo OVERLAY = new QemuImgInfo("qcow2", 1L << 32, Optional.of("/base.qcow2"));
 
     @Test
     void compactionOnly() {

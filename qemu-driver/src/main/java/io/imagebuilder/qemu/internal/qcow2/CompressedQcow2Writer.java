@@ -2,6 +2,7 @@ package io.imagebuilder.qemu.internal.qcow2;
 
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.qemu.internal.QemuImg;
+import io.imagebuilder.qemu.internal.QemuImgInfo;
 import io.imagebuilder.template.Output;
 
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class CompressedQcow2Writer {
      * Whether this writer can do the conversion: the system library loads and every data cluster of the
      * source chain is stored uncompressed. Empty when qemu-img has to.
      */
-    public static Optional<SourceReader> prepare(Path source, QemuImg.Info info, Output output, QemuImg img)
+    public static Optional<SourceReader> prepare(Path source, QemuImgInfo info, Output output, QemuImg img)
             throws IOException {
         if (output.format() != Output.Format.QCOW2 || output.compression() == Output.Compression.NONE) {
             return Optional.empty();
