@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
-# Starts libvirtd (+ virtlogd) for imagebuilder on a machine without systemd, idempotently.
-# Installs the packages if missing, writes the qemu.conf settings that let root-owned images in 0700
-# folders work, pins libvirtd to CPU 0 (unpinned it re-probes QEMU on every other start here) and waits
-# until `virsh -c qemu:///system version` answers. Returns at once when libvirtd already answers.
+# Starts libvirtd (+ virtlogd) on a machine without systemd (this kind of CI machine), idempotently; returns at
+# once when a libvirtd already answers in the wanted mode. Installs the packages if missing. Never edits the
+# host's /etc/libvirt:
+#   libvirtd-start.sh               the test fixture: libvirtd sees a private qemu.conf (the host's file plus the
+#                                   settings that let QEMU, as root, open images in the tests' 0700 folders),
+#                                   bind-mounted over /etc/libvirt/qemu.conf in a mount namespace of its own
+#   libvirtd-start.sh --host-config libvirtd as the distribution configured it (QEMU as libvirt-qemu, dynamic
+#                                   ownership): what `build-image --start-libvirtd` runs
+# libvirtd is pinned to CPU 0: unpinned, it re-probes QEMU on about every other start here.
 # Env: LIBVIRTD_START_TIMEOUT (seconds, default 90).
 set -euo pipefail
 
 STATE_DIR=/run/imagebuilder
 VIRTLOGD_PID=$STATE_DIR/virtlogd.pid
 LIBVIRTD_PID=$STATE_DIR/libvirtd.pid
-QEMU_CONF=/etc/libvirt/qemu.conf
+LIBVIRTD_MODE=$STATE_DIR/libvirtd.mode
+PRIVATE_QEMU_CONF=$STATE_DIR/qemu.conf
+HOST_QEMU_CONF=/etc/libvirt/qemu.conf
 TIMEOUT=${LIBVIRTD_START_TIMEOUT:-90}
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients)
+
+mode=private
+case "${1:-}" in
+    --host-config) mode=host ;;
+    "") ;;
+    *) echo "usage: libvirtd-start.sh [--host-config]" >&2; exit 2 ;;
+esac
 
 log() { echo "libvirtd-start: $*" >&2; }
 die() { echo "libvirtd-start: ERROR: $*" >&2; exit 1; }
@@ -32,22 +46,22 @@ install_missing() {
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
-    log "installing ${missing[*]}"
+    log "installing ${missing[*]} (apt's output: $STATE_DIR/apt.log)"
     # No service may start from the maintainer scripts: we start the daemons ourselves, pinned.
     local prc=/usr/sbin/policy-rc.d created=0
     if [ ! -e "$prc" ]; then printf '#!/bin/sh\nexit 101\n' > "$prc"; chmod +x "$prc"; created=1; fi
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
-        || { [ $created = 1 ] && rm -f "$prc"; die "apt-get install ${missing[*]} failed"; }
+    { DEBIAN_FRONTEND=noninteractive apt-get update -q || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-upgrade "${missing[@]}"
+    } > "$STATE_DIR/apt.log" 2>&1 || { [ $created = 1 ] && rm -f "$prc"; die "apt-get install ${missing[*]} failed; see $STATE_DIR/apt.log"; }
     [ $created = 1 ] && rm -f "$prc"
     return 0
 }
 
-# Writes our settings as one marked block at the end of qemu.conf; prints "changed" if it had to.
-configure_qemu() {
-    local block
-    block=$(cat <<'CONF'
-# BEGIN imagebuilder (qemu-driver/scripts/libvirtd-start.sh)
+# The fixture's settings, after the host's own (the last setting of a key wins).
+write_private_conf() {
+    { cat "$HOST_QEMU_CONF"
+      cat <<'CONF'
+# imagebuilder test fixture (qemu-driver/scripts/libvirtd-start.sh): seen by this libvirtd only
 user = "root"
 group = "root"
 dynamic_ownership = 0
@@ -56,36 +70,26 @@ security_driver = "none"
 cgroup_controllers = [ ]
 namespaces = [ ]
 stdio_handler = "file"
-# END imagebuilder
 CONF
-)
-    local current=""
-    [ -f "$QEMU_CONF" ] && current=$(sed -n '/^# BEGIN imagebuilder/,/^# END imagebuilder/p' "$QEMU_CONF")
-    [ "$current" = "$block" ] && return 0
-    local tmp
-    tmp=$(mktemp "$QEMU_CONF.XXXXXX")
-    # Drop an old block and any active setting of the same keys, then append ours.
-    sed -e '/^# BEGIN imagebuilder/,/^# END imagebuilder/d' \
-        -e '/^[[:space:]]*\(user\|group\|dynamic_ownership\|remember_owner\|security_driver\|cgroup_controllers\|namespaces\|stdio_handler\)[[:space:]]*=/d' \
-        "$QEMU_CONF" > "$tmp" 2>/dev/null || true
-    printf '%s\n' "$block" >> "$tmp"
-    chmod 600 "$tmp"
-    mv "$tmp" "$QEMU_CONF"
-    echo changed
+    } > "$PRIVATE_QEMU_CONF.new"
+    chmod 600 "$PRIVATE_QEMU_CONF.new"
+    mv "$PRIVATE_QEMU_CONF.new" "$PRIVATE_QEMU_CONF"
+}
+
+stop_ours() {
+    log "restarting libvirtd with the $mode configuration"
+    kill "$(cat "$LIBVIRTD_PID")"
+    for _ in $(seq 1 100); do alive "$LIBVIRTD_PID" || break; sleep 0.1; done
 }
 
 install_missing
-changed=$(configure_qemu)
-# The default network needs dnsmasq (absent); never autostart it.
-rm -f /etc/libvirt/qemu/networks/autostart/default.xml
 
-if [ -z "$changed" ] && answers && { alive "$VIRTLOGD_PID" || [ -S /run/libvirt/virtlogd-sock ]; }; then
-    exit 0
+running_mode=$(cat "$LIBVIRTD_MODE" 2>/dev/null || echo unknown)
+if alive "$LIBVIRTD_PID" && [ "$running_mode" != "$mode" ]; then
+    stop_ours
 fi
-if [ -n "$changed" ] && alive "$LIBVIRTD_PID"; then
-    log "qemu.conf changed: restarting libvirtd"
-    kill "$(cat "$LIBVIRTD_PID")"
-    for _ in $(seq 1 100); do alive "$LIBVIRTD_PID" || break; sleep 0.1; done
+if alive "$LIBVIRTD_PID" && answers && { alive "$VIRTLOGD_PID" || [ -S /run/libvirt/virtlogd-sock ]; }; then
+    exit 0
 fi
 
 if ! alive "$VIRTLOGD_PID" && [ ! -S /run/libvirt/virtlogd-sock ]; then
@@ -95,12 +99,22 @@ if ! alive "$VIRTLOGD_PID" && [ ! -S /run/libvirt/virtlogd-sock ]; then
 fi
 if ! alive "$LIBVIRTD_PID"; then
     if answers; then
-        log "WARNING: a libvirtd not started by this script answers; using it (qemu.conf changes need its restart)"
+        log "a libvirtd not started by this script answers; using it as it is configured"
         exit 0
     fi
-    log "starting libvirtd pinned to CPU 0"
     rm -f "$LIBVIRTD_PID"
-    taskset -c 0 libvirtd -d -p "$LIBVIRTD_PID" 9>&-
+    if [ "$mode" = host ]; then
+        log "starting libvirtd (the host's configuration) pinned to CPU 0"
+        taskset -c 0 libvirtd -d -p "$LIBVIRTD_PID" 9>&-
+    else
+        log "starting libvirtd (the test fixture's private qemu.conf) pinned to CPU 0"
+        write_private_conf
+        # slave propagation: mounts made later on the host still reach QEMU; this bind mount stays private
+        unshare --mount --propagation slave sh -c \
+            'mount --bind "$1" "$2" && exec taskset -c 0 libvirtd -d -p "$3"' sh \
+            "$PRIVATE_QEMU_CONF" "$HOST_QEMU_CONF" "$LIBVIRTD_PID" 9>&-
+    fi
+    echo "$mode" > "$LIBVIRTD_MODE"
 fi
 
 start=$SECONDS

@@ -5,6 +5,7 @@ STATE_DIR=/run/imagebuilder
 
 stop() {
     local name=$1 pidfile=$STATE_DIR/$1.pid
+    rm -f "$STATE_DIR/$name.mode"  # which configuration it runs with (libvirtd-start.sh)
     [ -s "$pidfile" ] || return 0
     local pid
     pid=$(cat "$pidfile")
