@@ -115,7 +115,10 @@ public final class ImageBuilder {
         return with(o -> o.outputDir = Objects.requireNonNull(dir));
     }
 
-    /** Where downloaded ISOs and images are cached (default {@code ~/.cache/imagebuilder}). */
+    /**
+     * Where downloaded ISOs, images and packages are cached (default {@code IMAGEBUILDER_CACHE}, else
+     * {@code /var/cache/imagebuilder} for root, {@code ~/.cache/imagebuilder} for others).
+     */
     public ImageBuilder cacheDirectory(Path dir) {
         return with(o -> o.cacheDir = Objects.requireNonNull(dir));
     }
@@ -245,9 +248,16 @@ public final class ImageBuilder {
         return new ImageBuilder(templateSource, copy);
     }
 
+    /**
+     * {@code IMAGEBUILDER_CACHE}, else for root {@code /var/cache/imagebuilder} (a home folder is closed to the
+     * user libvirt runs QEMU as, which reads cached base images), else {@code ~/.cache/imagebuilder}.
+     */
     static Path defaultCacheDir() {
         String env = System.getenv("IMAGEBUILDER_CACHE");
-        return env != null && !env.isBlank() ? Path.of(env)
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return "root".equals(System.getProperty("user.name")) ? Path.of("/var/cache/imagebuilder")
                 : Path.of(System.getProperty("user.home"), ".cache", "imagebuilder");
     }
 

@@ -4,6 +4,7 @@ import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.template.Output;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -27,6 +28,15 @@ public interface MachineDriver {
      * {@code target} is deleted; the caller moves a complete one into place.
      */
     void convert(Path source, Path target, Output output, StepContext ctx) throws Exception;
+
+    /**
+     * What would keep this driver's VMs from starting on this host, asked before a stage makes anything: the
+     * hypervisor does not answer, or cannot reach {@code paths} (folders and files the VMs will use). One
+     * sentence each that says what to do; empty when all is well.
+     */
+    default List<String> hostProblems(Collection<Path> paths) throws Exception {
+        return List.of();
+    }
 
     /**
      * Removes what builds that no longer run left behind with this driver (a VM whose build was killed), or with

@@ -5,6 +5,7 @@ import io.imagebuilder.qemu.internal.AcceleratorDetector;
 import io.imagebuilder.qemu.internal.DiskConverter;
 import io.imagebuilder.qemu.internal.DiskPreparer;
 import io.imagebuilder.qemu.internal.DomainReaper;
+import io.imagebuilder.qemu.internal.HostCheck;
 import io.imagebuilder.qemu.internal.MachineLauncher;
 import io.imagebuilder.spi.DiskPlan;
 import io.imagebuilder.spi.MachineDriver;
@@ -13,11 +14,13 @@ import io.imagebuilder.spi.MachineSpec;
 import io.imagebuilder.template.Output;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 
 /**
- * Runs build VMs through libvirt (libvirt-java over JNA) and converts disks with qemu-img. Needs a running
- * libvirtd: {@code qemu-driver/scripts/libvirtd-start.sh} starts one on machines without systemd.
+ * Runs build VMs through libvirt (libvirt-java over JNA) and converts disks with qemu-img. Needs the host's
+ * libvirt, as its distribution configured it; {@code build-image --start-libvirtd} starts a libvirtd on machines
+ * without systemd.
  */
 public final class LibvirtDriver implements MachineDriver {
 
@@ -63,6 +66,12 @@ public final class LibvirtDriver implements MachineDriver {
     @Override
     public void convert(Path source, Path target, Output output, StepContext ctx) throws Exception {
         DiskConverter.convert(source, target, output, ctx);
+    }
+
+    /** libvirt answers, and the user it runs QEMU as can enter the folders of {@code paths}. */
+    @Override
+    public List<String> hostProblems(Collection<Path> paths) {
+        return HostCheck.problems(uri, paths);
     }
 
     /** The domains of killed builds, found by their owner record: {@code new LibvirtDriver().reapOrphans(false)}. */

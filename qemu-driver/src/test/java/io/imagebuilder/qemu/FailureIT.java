@@ -39,8 +39,11 @@ class FailureIT {
         LibvirtDriver driver = new LibvirtDriver("qemu+unix:///system?socket=" + work.resolve("no-such.sock"));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> driver.start(spec(uniqueName("nolibvirt"), disk, Optional.empty()), rec.ctx));
-        assertTrue(e.getMessage().contains("libvirtd-start.sh"), e.getMessage());
+        assertTrue(e.getMessage().contains("apt-get install qemu-system-x86 qemu-utils libvirt-daemon-system")
+                && e.getMessage().contains("--start-libvirtd"), e.getMessage());
         assertTrue(e.getMessage().contains("no-such.sock"), e.getMessage());
+        // asked before a stage makes anything, it is the same sentence
+        assertEquals(List.of(e.getMessage()), driver.hostProblems(List.of(work)));
     }
 
     @Test

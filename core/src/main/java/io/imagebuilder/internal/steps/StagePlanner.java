@@ -48,6 +48,9 @@ public final class StagePlanner {
         Machine machine = machine(t);
         ImageFiles output = outputImage(t);
         List<Step> steps = new ArrayList<>();
+        if (needsVm(t, last)) {
+            steps.add(new CheckHostStep(driver, vmPaths(src, parentImage)));
+        }
         steps.add(new WorkDirStep());
         fetchSource(src).ifPresent(steps::add);
         if (src instanceof Source.Parent) {
@@ -90,6 +93,20 @@ public final class StagePlanner {
             publishStep(t).ifPresent(steps::add);
         }
         return steps;
+    }
+
+    /** What the stage's VM reads or writes on this host: the output and cache folders, and local sources. */
+    private List<Path> vmPaths(Source src, Optional<Path> parentImage) {
+        List<Path> paths = new ArrayList<>(List.of(build.settings().outputDir(), build.settings().cacheDir()));
+        parentImage.ifPresent(paths::add);
+        if (src instanceof Source.Kernel k) {
+            paths.add(k.kernel());
+            paths.add(k.initrd());
+        }
+        sourceDisk(src).map(Source.DiskImage::location).or(() -> src instanceof Source.Iso iso
+                ? Optional.of(iso.url()) : Optional.empty()).filter(l -> !l.contains("://") || l.startsWith("file:"))
+                .ifPresent(l -> paths.add(Path.of(l.startsWith("file://") ? l.substring("file://".length()) : l)));
+        return paths.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     }
 
     /** The ISO or disk image to make local: a file is checked, a URL downloaded into the cache. */

@@ -6,6 +6,7 @@ import io.imagebuilder.pipeline.StepContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Creates the stage's private work folder (disk, serial log, keys) with this build's owner record in it, so that
@@ -21,6 +22,8 @@ final class WorkDirStep implements Step {
     @Override
     public void run(StepContext ctx) throws IOException {
         Files.createDirectories(ctx.workDir());
+        // The user libvirt runs QEMU as must pass through (the files it gets from libvirt); nobody lists them.
+        Files.setPosixFilePermissions(ctx.workDir(), PosixFilePermissions.fromString("rwx--x--x"));
         LeftoverWorkFolders.claim(ctx.workDir());
     }
 

@@ -50,33 +50,34 @@ class StagePlannerTest {
     static Stream<Arguments> table() {
         String vm = "start-vm wait-for-ssh";
         return Stream.of(
-            // source, last, provisioners, publish: steps, and create-disk's plan (kind base)
-            row(Kind.ISO, false, 0, false, "work-dir fetch-source create-disk start-vm shutdown convert", "NEW -"),
+            // source, last, provisioners, publish: steps, and create-disk's plan (kind base); a stage that runs a
+            // VM first asks the driver whether this host can run it
+            row(Kind.ISO, false, 0, false, "check-host work-dir fetch-source create-disk start-vm shutdown convert", "NEW -"),
             row(Kind.ISO_BOOT_COMMAND, false, 0, false,
-                    "work-dir fetch-source create-disk start-vm boot-command shutdown convert", "NEW -"),
-            row(Kind.ISO, true, 1, true, "work-dir fetch-source create-disk " + vm
+                    "check-host work-dir fetch-source create-disk start-vm boot-command shutdown convert", "NEW -"),
+            row(Kind.ISO, true, 1, true, "check-host work-dir fetch-source create-disk " + vm
                     + " provision shell[1] seal-image shutdown convert publish", "NEW -"),
             // a disk image only converted needs no VM at all
             row(Kind.DISK_OVERLAY, true, 0, false, "work-dir fetch-source create-disk convert",
                     "OVERLAY " + FETCHED),
             row(Kind.DISK_COPY, false, 0, true, "work-dir fetch-source create-disk convert", "COPY " + FETCHED),
-            row(Kind.DISK_COPY, false, 1, false, "work-dir fetch-source create-disk " + vm
+            row(Kind.DISK_COPY, false, 1, false, "check-host work-dir fetch-source create-disk " + vm
                     + " provision shell[1] shutdown convert", "COPY " + FETCHED),
-            row(Kind.DISK_OVERLAY, true, 1, true, "work-dir fetch-source create-disk " + vm
+            row(Kind.DISK_OVERLAY, true, 1, true, "check-host work-dir fetch-source create-disk " + vm
                     + " provision shell[1] seal-image shutdown convert publish", "OVERLAY " + FETCHED),
-            row(Kind.KERNEL, false, 0, false, "work-dir create-disk start-vm shutdown convert", "NEW -"),
-            row(Kind.KERNEL_ON_DISK, true, 1, false, "work-dir fetch-source create-disk " + vm
+            row(Kind.KERNEL, false, 0, false, "check-host work-dir create-disk start-vm shutdown convert", "NEW -"),
+            row(Kind.KERNEL_ON_DISK, true, 1, false, "check-host work-dir fetch-source create-disk " + vm
                     + " provision shell[1] seal-image shutdown convert", "OVERLAY " + FETCHED),
             // the bootstrap disk lets in only the build key: kept for the next stage, removed from the last
             row(Kind.BOOTSTRAP, false, 0, false, "work-dir create-ssh-key bootstrap-disk convert keep-build-key",
                     null),
-            row(Kind.BOOTSTRAP, true, 0, false, "work-dir create-ssh-key bootstrap-disk " + vm
+            row(Kind.BOOTSTRAP, true, 0, false, "check-host work-dir create-ssh-key bootstrap-disk " + vm
                     + " seal-image shutdown convert", null),
-            row(Kind.BOOTSTRAP, true, 2, true, "work-dir create-ssh-key bootstrap-disk " + vm
+            row(Kind.BOOTSTRAP, true, 2, true, "check-host work-dir create-ssh-key bootstrap-disk " + vm
                     + " provision shell[1] provision shell[2] seal-image shutdown convert publish", null),
-            row(Kind.PARENT, false, 1, false, "work-dir parent-build-key create-disk " + vm
+            row(Kind.PARENT, false, 1, false, "check-host work-dir parent-build-key create-disk " + vm
                     + " provision shell[1] shutdown convert keep-build-key", "OVERLAY " + PARENT),
-            row(Kind.PARENT, true, 0, true, "work-dir parent-build-key create-disk " + vm
+            row(Kind.PARENT, true, 0, true, "check-host work-dir parent-build-key create-disk " + vm
                     + " seal-image shutdown convert publish", "OVERLAY " + PARENT));
     }
 

@@ -9,7 +9,10 @@ import org.libvirt.jna.virError;
 /** Opens libvirt connections with clear errors; libvirt's own stderr printing of every error is silenced. */
 public final class Libvirt {
 
-    public static final String START_SCRIPT = "qemu-driver/scripts/libvirtd-start.sh";
+    /** What to do when no libvirt answers. */
+    public static final String HOW_TO_START = "Install and start it: apt-get install qemu-system-x86 qemu-utils"
+            + " libvirt-daemon-system, then systemctl start libvirtd (on a machine without systemd: build-image"
+            + " --start-libvirtd)";
 
     /** Kept in a static field: JNA must not garbage-collect a callback libvirt still holds. */
     private static final VirErrorCallback SILENT = new Silent();
@@ -23,11 +26,11 @@ public final class Libvirt {
         try {
             return new Connect(uri);
         } catch (LibvirtException e) {
-            throw new IllegalStateException("cannot connect to libvirt at " + uri + ": " + message(e)
-                    + ". Is libvirtd running? Start it as root with " + START_SCRIPT, e);
+            throw new IllegalStateException("no libvirt answers at " + uri + " (" + message(e) + "). "
+                    + HOW_TO_START, e);
         } catch (UnsatisfiedLinkError e) {
             throw new IllegalStateException("cannot load libvirt's C library (libvirt.so.0): install libvirt0"
-                    + " (apt-get install libvirt-clients) or run " + START_SCRIPT, e);
+                    + " (apt-get install libvirt-clients). " + HOW_TO_START, e);
         }
     }
 
