@@ -55,7 +55,8 @@ public record BuildPlan(List<Stage> stages, List<TemplateWarning> warnings) {
                     .append(t.output().format().qemuName()).append(", compression ")
                     .append(t.output().compression().name().toLowerCase(java.util.Locale.ROOT)).append(")\n");
             t.publish().ifPresent(p -> sb.append("  publish  ").append(p.imageName()).append(" (")
-                    .append(p.visibility().apiName()).append(", min-disk ").append(p.minDiskGb()).append(" GB)\n"));
+                    .append(p.visibility().apiName()).append(", min-disk ").append(p.minDiskGb()).append(" GB)")
+                    .append(s.steps().contains("publish") ? "" : ": only when asked to publish").append('\n'));
             sb.append("  steps    ").append(String.join(" -> ", s.steps())).append('\n');
         }
         return sb.toString();

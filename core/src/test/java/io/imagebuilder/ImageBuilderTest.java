@@ -157,8 +157,9 @@ class ImageBuilderTest {
     @Test
     void planResolvesWithoutStartingAnything() throws Exception {
         BuildPlan plan = builder(template()).plan();
-        assertEquals(List.of("work-dir", "fetch-source", "http-server", "create-disk", "start-vm", "boot-command",
-                "wait-for-ssh", "provision shell[1]", "provision shell[2]", "seal-image", "shutdown", "convert"),
+        assertEquals(List.of("check-host", "work-dir", "fetch-source", "http-server", "create-disk", "start-vm",
+                "boot-command", "wait-for-ssh", "provision shell[1]", "provision shell[2]", "seal-image", "shutdown",
+                "convert"),
                 plan.target().steps());
         assertTrue(plan.describe().contains("provision shell[2]"));
         assertFalse(plan.describe().contains("s3cret-pw"));
@@ -197,10 +198,10 @@ class ImageBuilderTest {
                 .source(new Source.Bootstrap("bookworm", "http://deb.debian.org/debian", Optional.empty(), List.of()))
                 .build();
         // the last image must not let the build key in: a VM runs just to remove it
-        assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
+        assertEquals(List.of("check-host", "work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
                 "seal-image", "shutdown", "convert"), builder(bare).plan().target().steps());
         ImageTemplate provisioned = bare.toBuilder().provisioner(shell("shell[1]")).build();
-        assertEquals(List.of("work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
+        assertEquals(List.of("check-host", "work-dir", "create-ssh-key", "bootstrap-disk", "start-vm", "wait-for-ssh",
                 "provision shell[1]", "seal-image", "shutdown", "convert"),
                 builder(provisioned).plan().target().steps());
     }

@@ -8,12 +8,15 @@ import io.imagebuilder.ImageBuildException;
 import io.imagebuilder.ImageBuilder;
 import io.imagebuilder.glance.GlanceTarget;
 import io.imagebuilder.glance.OpenStackCredentials;
+import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.TemplateException;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -30,13 +33,16 @@ import java.util.concurrent.Callable;
  * {@code build-image}: builds the VISA images (or any templates) and publishes them to Glance. The options of
  * the original build-image.sh keep their names and environment variables.
  */
-@Command(name = BuildImage.NAME, mixinStandardHelpOptions = true, version = BuildImage.VERSION,
+@Command(name = BuildImage.NAME, mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         header = "Build VISA virtual-machine images with QEMU/libvirt and publish them to OpenStack Glance.",
         description = {
-            "Builds the chain of images a template extends (system-base -> visa-base -> visa-apps), reusing"
-                + " every stage whose inputs have not changed, then converts the last image and, with"
-                + " --publish, uploads it to Glance.",
+            "Builds the chain of images a template extends, reusing every stage whose inputs have not changed,"
+                + " then converts the last image and, with --publish (never without), uploads it to Glance.",
+            "",
+            "Without --only it builds the bundled default, visa-ci: ci-base (Debian 12 made with debootstrap)"
+                + " -> visa-ci (the VISA provisioners, without a desktop). The site chain is system-base ->"
+                + " visa-base -> visa-apps (--only visa-apps).",
             "",
             "Templates are read from --templates: a folder of image folders (image.yml) or a packme tree"
                 + " (config.yml). Variables come, lowest precedence first, from the templates, their"
@@ -54,15 +60,15 @@ import java.util.concurrent.Callable;
             "Examples:",
             "  build-image -rp \"$PW\" -pp pam.pub --only visa-base",
             "  build-image --templates my-site --publish --os-cloud mycloud",
-            "  build-image plan --only visa-apps"},
+            "  build-image plan --only visa-apps",
+            "",
+            "Shell completion (bash, zsh): source <(build-image generate-completion)"},
         subcommands = {BuildImage.Plan.class, BuildImage.Validate.class, PublishCommand.class,
-            OwnerScriptCommand.class, CleanCommand.class, CommandLine.HelpCommand.class})
+            OwnerScriptCommand.class, CleanCommand.class, CommandLine.HelpCommand.class,
+            AutoComplete.GenerateCompletion.class})
 public final class BuildImage implements Callable<Integer> {
 
     static final String NAME = "build-image";
-
-    /** What --version prints, for the command and each subcommand. */
-    static final String VERSION = "imagebuilder 0.1.0";
 
     static final int OK = 0;
     static final int FAILED = 1;
@@ -91,18 +97,23 @@ public final class BuildImage implements Callable<Integer> {
     TemplateOptions options;
 
     @Option(names = "--publish", description = "Upload the final image to Glance (credentials from OS_*"
-            + " variables or --os-cloud). The build-image script adds it when OS_AUTH_URL or OS_CLOUD is set.")
+            + " variables or --os-cloud). Nothing is published without it, whatever the environment holds.")
     boolean publish;
 
-    @Option(names = "--no-publish", description = "Do not publish, even with OS_* variables set.")
+    @Option(names = "--no-publish", description = "Do not publish (the default; wins over --publish).")
     boolean noPublish;
 
     @Option(names = "--os-cloud", paramLabel = "NAME", description = "Cloud of clouds.yaml to publish to"
             + " (env OS_CLOUD); implies --publish.")
     String osCloud;
 
-    @Option(names = {"-v", "--verbose"}, description = "Also show guest output and debug messages.")
-    boolean verbose;
+    @Option(names = "--start-libvirtd", description = "On a machine without systemd (a CI container), start"
+            + " libvirtd and virtlogd with the host's own configuration if none answers (installing the packages"
+            + " when missing). Never edits /etc/libvirt.")
+    boolean startLibvirtd;
+
+    @Mixin
+    ReportOptions report;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -178,15 +189,28 @@ public final class BuildImage implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImageBuilder builder = options.builder(defaultTemplates(), defaultImage());
+        PrintStream console = report.console();
+        BuildPlan plan = builder.plan();
         if ((publish || osCloud != null) && !noPublish) {
-            builder = builder.publishTo(glance(osCloud));
+            GlanceTarget target = glance(osCloud);
+            builder = builder.publishTo(target);
+            console.println("publish: the final image goes to " + target.describe() + " after the build");
+        } else {
+            publishHint(plan).ifPresent(console::println);
         }
-        options.unusedWarnings(builder.plan()).forEach(w -> System.err.println("warning: " + w));
+        options.unusedWarnings(plan).forEach(w -> console.println("warning: " + w));
+        if (startLibvirtd) {
+            LibvirtdStarter.start(console);
+        }
         Path logFile = options.output.resolve("logs").resolve("build-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".log");
-        try (ConsoleProgress progress = new ConsoleProgress(System.out, logFile, verbose)) {
-            System.out.println("log: " + logFile);
-            BuildHandle handle = builder.listener(progress).start();
+        JsonLinesEvents json = report.events != null ? new JsonLinesEvents(System.out) : null;
+        try (ConsoleProgress progress = new ConsoleProgress(console, logFile, report.level())) {
+            console.println("log: " + logFile);
+            BuildHandle handle = builder.listener(json == null ? progress : e -> {
+                progress.onEvent(e);
+                json.onEvent(e);
+            }).start();
             CancelOnCtrlC ctrlC = new CancelOnCtrlC(handle::cancel, () -> {
                 if (!handle.isDone()) {
                     handle.await();
@@ -195,10 +219,16 @@ public final class BuildImage implements Callable<Integer> {
             try (ctrlC) {
                 BuildResult result = handle.await();
                 for (BuildResult.StageResult s : result.stages()) {
-                    System.out.println((s.reused() ? "reused  " : "built   ") + s.name() + "  " + s.image()
+                    console.println((s.reused() ? "reused  " : "built   ") + s.name() + "  " + s.image()
                             + "  sha256 " + s.sha256());
                 }
-                result.publishedImageId().ifPresent(id -> System.out.println("published image " + id));
+                result.publishedImageId().ifPresent(id -> console.println("published image " + id));
+                if (result.publishedImageId().isEmpty()) {
+                    console.println("not published (--publish uploads it to Glance)");
+                }
+                if (json != null) {
+                    json.write(JsonLinesEvents.result(result));
+                }
                 return OK;
             } catch (BuildCancelledException e) {
                 System.err.println(e.getMessage());
@@ -210,7 +240,14 @@ public final class BuildImage implements Callable<Integer> {
         }
     }
 
-    @Command(name = "plan", mixinStandardHelpOptions = true, version = BuildImage.VERSION,
+    /** A template that names where it would be published, when the user did not ask to publish. */
+    static java.util.Optional<String> publishHint(BuildPlan plan) {
+        ImageTemplate last = plan.stages().get(plan.stages().size() - 1).template();
+        return last.publish().map(p -> "not publishing: '" + last.name() + "' has a publish section (image \""
+                + p.imageName() + "\"); add --publish to upload it to Glance");
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = "Resolve the templates and print what a build would do; start nothing.")
     static final class Plan implements Callable<Integer> {
         @Mixin
@@ -225,7 +262,7 @@ public final class BuildImage implements Callable<Integer> {
         }
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true, version = BuildImage.VERSION,
+    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = "Check the templates and variables (every problem with its file and line); start"
                     + " nothing.")
     static final class Validate implements Callable<Integer> {

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  * metadata), work folders, mounts and loop devices. Every build does this before it starts; this does it on
  * demand.
  */
-@Command(name = "clean", mixinStandardHelpOptions = true, version = BuildImage.VERSION,
+@Command(name = "clean", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Remove what killed builds left behind: VMs whose build no longer runs, and their work"
                 + " folders under OUTPUT/.work with the mounts and loop devices in them. Never a VM that is not a"
                 + " build's or whose build still runs."})

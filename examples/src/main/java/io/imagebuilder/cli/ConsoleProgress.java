@@ -15,8 +15,8 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Shows a build to a person: stage and step with the elapsed time, a progress bar for conversions and uploads,
- * guest output when verbose; and writes every event with a timestamp to a log file, if given one. Texts arrive
- * masked.
+ * messages from the chosen level up (guest output at debug); and writes every event with a timestamp to a log
+ * file, if given one. Texts arrive masked.
  */
 final class ConsoleProgress implements BuildListener, AutoCloseable {
 
@@ -24,7 +24,7 @@ final class ConsoleProgress implements BuildListener, AutoCloseable {
 
     private final PrintStream out;
     private final Writer log; // null: console only
-    private final boolean verbose;
+    private final BuildEvent.Level minimum;
     private final Instant start = Instant.now();
     private int lastPercent = -1;
 
@@ -32,30 +32,32 @@ final class ConsoleProgress implements BuildListener, AutoCloseable {
     ConsoleProgress(PrintStream out) {
         this.out = out;
         this.log = null;
-        this.verbose = false;
+        this.minimum = BuildEvent.Level.INFO;
     }
 
-    ConsoleProgress(PrintStream out, Path logFile, boolean verbose) throws IOException {
+    /** @param minimum messages below it are only logged; steps and progress show at info and debug */
+    ConsoleProgress(PrintStream out, Path logFile, BuildEvent.Level minimum) throws IOException {
         this.out = out;
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         this.log = Files.newBufferedWriter(logFile);
-        this.verbose = verbose;
+        this.minimum = minimum;
     }
 
     @Override
     public synchronized void onEvent(BuildEvent event) {
         writeLog(event);
         String elapsed = "[" + format(Duration.between(start, Instant.now())) + "] ";
-        if (event instanceof BuildEvent.StepStarted s) {
+        boolean steps = minimum.compareTo(BuildEvent.Level.INFO) <= 0;
+        if (event instanceof BuildEvent.StepStarted s && steps) {
             lastPercent = -1;
             out.println(elapsed + s.stage() + " > " + s.step());
-        } else if (event instanceof BuildEvent.StepFinished f) {
+        } else if (event instanceof BuildEvent.StepFinished f && steps) {
             out.println(elapsed + f.stage() + " > " + f.step() + " done in " + format(f.took()));
         } else if (event instanceof BuildEvent.StepFailed f) {
             out.println(elapsed + f.stage() + " > " + f.step() + " FAILED");
         } else if (event instanceof BuildEvent.CleanupFailed f) {
             out.println(elapsed + f.stage() + " > cleanup of " + f.step() + " failed: " + f.error().getMessage());
-        } else if (event instanceof BuildEvent.Progress p && p.total() > 0) {
+        } else if (event instanceof BuildEvent.Progress p && p.total() > 0 && steps) {
             int percent = (int) (100 * p.done() / p.total());
             if (percent != lastPercent && (percent % 5 == 0 || percent == 100)) {
                 lastPercent = percent;
@@ -63,10 +65,10 @@ final class ConsoleProgress implements BuildListener, AutoCloseable {
                 out.println(elapsed + p.stage() + " > " + p.step() + " [" + "#".repeat(filled)
                         + " ".repeat(20 - filled) + "] " + percent + "% of " + p.total() / (1 << 20) + " MiB");
             }
-        } else if (event instanceof BuildEvent.Message m && (verbose || m.level() != BuildEvent.Level.DEBUG)) {
+        } else if (event instanceof BuildEvent.Message m && m.level().compareTo(minimum) >= 0) {
             out.println(elapsed + m.stage() + ": " + (m.level() == BuildEvent.Level.INFO ? "" : m.level() + " ")
                     + m.text());
-        } else if (event instanceof BuildEvent.GuestOutput g && verbose) {
+        } else if (event instanceof BuildEvent.GuestOutput g && minimum == BuildEvent.Level.DEBUG) {
             out.println(elapsed + g.stage() + " " + g.source() + ": " + g.line());
         }
     }

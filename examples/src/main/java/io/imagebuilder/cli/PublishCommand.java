@@ -20,7 +20,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 
 /** Uploads an existing image file, like {@code openstack image create NAME --file F}, but streamed and checked. */
-@Command(name = PublishCommand.NAME, mixinStandardHelpOptions = true, version = BuildImage.VERSION,
+@Command(name = PublishCommand.NAME, mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false,
         description = {"Upload an existing qcow2 or raw file to Glance (credentials from OS_* variables or"
                 + " --os-cloud), check Glance's checksums, and print the image id.",

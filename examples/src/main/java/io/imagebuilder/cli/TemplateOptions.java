@@ -29,7 +29,9 @@ final class TemplateOptions {
     String pamPublic;
 
     @Option(names = {"-rp", "--root-password"}, paramLabel = "PASSWORD", arity = "0..1", interactive = true,
-            description = "Root password of the image (env VISA_ROOT_PASSWORD). Never printed.",
+            description = "Root password of the image; -rp alone asks for it without echo. Or set"
+                    + " VISA_ROOT_PASSWORD. A value written after -rp is visible to every user of this machine"
+                    + " (ps) for the whole build. Never printed.",
             defaultValue = "${env:VISA_ROOT_PASSWORD}")
     String rootPassword;
 

@@ -1,13 +1,14 @@
 package io.imagebuilder.cli;
 
+import io.imagebuilder.BuildPlan;
+import io.imagebuilder.ImageBuilder;
+import picocli.CommandLine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,7 +185,7 @@ class BuildImageTest {
             {"validate", "-V"}, {"owner-script", "--version"}}) {
             out.reset();
             assertEquals(0, run(args));
-            assertEquals(BuildImage.VERSION + "\n", out.toString(StandardCharsets.UTF_8), String.join(" ", args));
+            assertEquals(Version.text() + "\n", out.toString(StandardCharsets.UTF_8), String.join(" ", args));
         }
     }
 
@@ -197,12 +198,26 @@ class BuildImageTest {
     }
 
     @Test
-    void picocliIsJava17ClassesSoTheClassDataArchiveCanHoldThem() throws Exception {
-        byte[] head;
-        try (InputStream in = CommandLine.class.getResourceAsStream("CommandLine.class")) {
-            head = in.readNBytes(8);
-        }
-        int major = (head[6] & 0xff) << 8 | head[7] & 0xff;
-        assertEquals(61, major, "picocli's own jar (Java 5 classes) is back on the class path");
+    void shellCompletionKnowsTheSubcommandsAndOptions() {
+        assertEquals(0, run("generate-completion"));
+        String script = output();
+        assertTrue(script.contains("complete -F _complete_build-image") || script.contains("_complete_build-image"),
+                script.substring(0, Math.min(400, script.length())));
+        assertTrue(script.contains("validate") && script.contains("--only") && script.contains("--log-level"));
+    }
+
+    @Test
+    void anUnknownLogLevelIsBadUsage() {
+        assertEquals(2, run("--log-level", "loud"));
+        assertTrue(output().contains("--log-level") && output().contains("debug, info, warn, error"), output());
+    }
+
+    @Test
+    void aTemplateThatWouldPublishSaysHowWithoutPublishing() throws Exception {
+        BuildPlan plan = ImageBuilder.from(TEMPLATES.resolve("visa-ci")).plan();
+        assertEquals("not publishing: 'visa-ci' has a publish section (image \"visa-ci\"); add --publish to"
+                + " upload it to Glance", BuildImage.publishHint(plan).orElseThrow());
+        assertTrue(plan.describe().contains("publish  visa-ci (private, min-disk 4 GB): only when asked to publish"),
+                plan.describe());
     }
 }
