@@ -3,16 +3,21 @@
 # disk, SSH root login with the build's key, DHCP on eth0, serial console. Needs root and loop devices.
 # Usage: bootstrap-disk.sh TARGET.qcow2 SIZE_MB SUITE MIRROR PUBKEY_FILE [PACKAGES_CSV] [HTTP_PROXY] [CACHE_DIR]
 # CACHE_DIR keeps the downloaded .deb files between builds (debootstrap's and apt's).
+# Lines starting "| " are apt's and dpkg's output: the build log keeps them, the console shows them at -v.
 set -euo pipefail
 target=$1 size_mb=$2 suite=$3 mirror=$4 pubkey=$5 extra=${6:-} proxy=${7:-} cache=${8:-}
 
 [ "$(id -u)" = 0 ] || { echo "bootstrap source needs root (loop devices, mount, chroot)" >&2; exit 2; }
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need debootstrap || ! need sfdisk || ! need qemu-img || ! need partx || ! need mkfs.ext4; then
-    echo "installing debootstrap, fdisk, qemu-utils, util-linux, e2fsprogs"
-    apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap fdisk qemu-utils \
-        util-linux e2fsprogs >/dev/null
+logged() { "$@" 2>&1 | sed -u 's/^/| /'; }
+# Only the tools that are missing, and nothing else upgraded on the host.
+missing=()
+for tool in debootstrap:debootstrap sfdisk:fdisk qemu-img:qemu-utils partx:util-linux mkfs.ext4:e2fsprogs; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} on this host"
+    logged apt-get update -q
+    logged env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-upgrade "${missing[@]}"
 fi
 
 work=$(mktemp -d "$(dirname "$target")/bootstrap.XXXXXX")
@@ -56,8 +61,24 @@ if [ -n "$cache" ]; then
     cache_args=(--cache-dir="$(cd "$cache/debootstrap-$suite" && pwd)")
 fi
 debootstrap --variant=minbase "${cache_args[@]}" --include="$packages" "$suite" "$root" "$mirror" \
-    >"$work/debootstrap.log" 2>&1 || {
+    >"$work/debootstrap.log" 2>&1 &
+debootstrap_pid=$!
+# debootstrap says nothing for minutes: every 15 s, how far it is (its package lists give the total)
+count() { grep -c "^I: $1 [a-z0-9]" "$work/debootstrap.log" || true; }
+said="" ticks=0
+while kill -0 "$debootstrap_pid" 2>/dev/null; do
+    sleep 1
+    ticks=$((ticks + 1))
+    (( ticks % 15 )) && continue
+    total=$(cat "$root/debootstrap/required" "$root/debootstrap/base" 2>/dev/null | wc -w || true)
+    [ "${total:-0}" -gt 0 ] || total="?"
+    now="$(count Validating) fetched, $(count Extracting) extracted, $(count Unpacking) unpacked, $(count Configuring) configured"
+    [ "$now" = "$said" ] || echo "debootstrap: $total packages: $now"
+    said=$now
+done
+wait "$debootstrap_pid" || {
     tail -n 30 "$work/debootstrap.log" "$root/debootstrap/debootstrap.log" 2>/dev/null >&2; exit 1; }
+sed 's/^/| /' "$work/debootstrap.log"
 for m in dev dev/pts proc sys; do mount --bind "/$m" "$root/$m"; done
 [ -n "$cache" ] && mount --bind "$cache/apt-$suite" "$root/var/cache/apt/archives"
 if [ -n "$proxy" ]; then printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$root/etc/apt/apt.conf.d/90proxy"; fi
@@ -68,8 +89,8 @@ if [ -n "$extra" ]; then
     printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"   # start no services in the chroot
     chmod +x "$root/usr/sbin/policy-rc.d"
     # shellcheck disable=SC2086
-    chroot "$root" env DEBIAN_FRONTEND=noninteractive sh -c "apt-get update -q && apt-get install -y -q \
-        --no-install-recommends ${extra//,/ }" >"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; exit 1; }
+    logged chroot "$root" env DEBIAN_FRONTEND=noninteractive sh -c "apt-get update -q && apt-get install -y -q \
+        --no-install-recommends ${extra//,/ }"
     rm -f "$root/usr/sbin/policy-rc.d"
 fi
 

@@ -61,6 +61,10 @@ public final class GlancePublisher {
         }
         ctx.cancellation().check();
         maskSecrets(credentials, ctx);
+        if (!credentials.connection().verify()) {
+            ctx.warn("TLS certificates of " + credentials.authUrl() + " and Glance are not checked (OS_INSECURE or"
+                    + " verify: false): anyone on the way can read the token and the image");
+        }
         StreamingUpload.prepare(); // meanwhile Keystone and Glance answer
         GlanceAccess access = KeystoneAuth.authenticate(credentials);
         ctx.masker().add(access.token());

@@ -88,15 +88,80 @@ class OpenStackCredentialsTest {
     }
 
     @Test
-    void badInterfaceAndIdOnlyDomainAreRejected() {
+    void badInterfaceIsRejected() {
         Map<String, String> env = openrc();
         env.put("OS_INTERFACE", "external");
         assertThrows(IllegalArgumentException.class, () -> OpenStackCredentials.fromEnvironment(env, List.of()));
-        Map<String, String> env2 = openrc();
-        env2.put("OS_USER_DOMAIN_ID", "default");
+    }
+
+    @Test
+    void idsStandInForNames() {
+        Map<String, String> env = openrc();
+        env.remove("OS_USERNAME");
+        env.remove("OS_PROJECT_NAME");
+        env.put("OS_USER_ID", "u-123");
+        env.put("OS_PROJECT_ID", "p-456");
+        env.put("OS_USER_DOMAIN_ID", "default");
+        env.put("OS_PROJECT_DOMAIN_ID", "d-789");
+        OpenStackCredentials c = OpenStackCredentials.fromEnvironment(env, List.of());
+        assertEquals(new OpenStackCredentials.Ids(Optional.of("u-123"), Optional.of("p-456"), Optional.of("default"),
+                Optional.of("d-789"), Optional.empty()), c.ids());
+        assertEquals(Optional.empty(), c.username());
+        env.remove("OS_PROJECT_ID");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OpenStackCredentials.fromEnvironment(env2, List.of()));
-        assertTrue(e.getMessage().contains("OS_USER_DOMAIN_NAME"), e.getMessage());
+                () -> OpenStackCredentials.fromEnvironment(env, List.of()));
+        assertTrue(e.getMessage().contains("set OS_PROJECT_NAME"), e.getMessage());
+    }
+
+    @Test
+    void anApplicationCredentialByNameNeedsItsUser() {
+        Map<String, String> env = new HashMap<>(Map.of("OS_AUTH_URL", "https://k/v3",
+                "OS_APPLICATION_CREDENTIAL_NAME", "ci-builds", "OS_APPLICATION_CREDENTIAL_SECRET", "app-pw"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OpenStackCredentials.fromEnvironment(env, List.of()));
+        assertTrue(e.getMessage().endsWith("set OS_USERNAME"), e.getMessage());
+        assertFalse(e.getMessage().contains("app-pw"));
+        env.put("OS_USERNAME", "ci");
+        OpenStackCredentials c = OpenStackCredentials.fromEnvironment(env, List.of());
+        assertEquals(Optional.of("ci-builds"), c.ids().applicationCredentialName());
+        assertEquals(Optional.of(Secret.of("app-pw")), c.applicationCredentialSecret());
+    }
+
+    @Test
+    void caCertificatesInsecureAndProxiesComeFromTheEnvironment() throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Map<String, String> env = openrc();
+        env.put("OS_CACERT", ca.toString());
+        env.put("https_proxy", "http://proxy.site:3128");
+        env.put("no_proxy", "localhost,.internal.site");
+        OpenStackCredentials c = OpenStackCredentials.fromEnvironment(env, List.of());
+        assertEquals(Optional.of(ca), c.connection().caCertificates());
+        assertTrue(c.connection().verify());
+        assertEquals("proxy.site:3128", c.connection().proxies().proxyFor(java.net.URI.create(
+                "https://keystone.example:5000/v3")).address().toString().replace("/<unresolved>", ""));
+        assertEquals(java.net.Proxy.NO_PROXY, c.connection().proxies().proxyFor(java.net.URI.create(
+                "https://glance.internal.site/v2")));
+
+        env.put("OS_INSECURE", "true");
+        assertFalse(OpenStackCredentials.fromEnvironment(env, List.of()).connection().verify());
+        env.put("OS_CACERT", dir.resolve("absent.pem").toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OpenStackCredentials.fromEnvironment(env, List.of()));
+        assertTrue(e.getMessage().startsWith("OS_CACERT names " + dir.resolve("absent.pem")), e.getMessage());
+    }
+
+    @Test
+    void cloudsYamlCacertVerifyAndSecureYaml() throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Path f = clouds("clouds:\n  visa:\n    auth: {auth_url: 'https://k/v3', username: u, project_name: p}\n"
+                + "    cacert: " + ca + "\n    verify: false\n");
+        Path secure = Files.writeString(dir.resolve("secure.yaml"),
+                "clouds:\n  visa:\n    auth: {password: from-secure-yaml}\n");
+        OpenStackCredentials c = OpenStackCredentials.fromEnvironment(Map.of("OS_CLOUD", "visa",
+                "OS_CLIENT_SECURE_FILE", secure.toString()), List.of(f));
+        assertEquals(Optional.of(Secret.of("from-secure-yaml")), c.password());
+        assertEquals(Optional.of(ca), c.connection().caCertificates());
+        assertFalse(c.connection().verify());
     }
 
     @Test

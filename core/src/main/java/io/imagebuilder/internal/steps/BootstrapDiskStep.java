@@ -1,5 +1,6 @@
 package io.imagebuilder.internal.steps;
 
+import io.imagebuilder.BuildEvent;
 import io.imagebuilder.pipeline.Step;
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.spi.GuestAccess;
@@ -68,7 +69,11 @@ final class BootstrapDiskStep implements Step {
         }
     }
 
-    /** Runs a host command, its output lines reported as build messages; fails with the last lines. */
+    /**
+     * Runs a host command, its output lines reported as build messages (lines starting "| ", the output of apt
+     * and dpkg, as debug messages: the build log keeps them, the console shows them at -v); fails with the last
+     * lines.
+     */
     static void runLogged(List<String> command, String what, StepContext ctx) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         Deque<String> tail = new ArrayDeque<>();
@@ -76,7 +81,11 @@ final class BootstrapDiskStep implements Step {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    ctx.info(what + ": " + line);
+                    if (line.startsWith("| ")) {
+                        ctx.log(BuildEvent.Level.DEBUG, what + " " + line);
+                    } else {
+                        ctx.info(what + ": " + line);
+                    }
                     synchronized (tail) {
                         tail.addLast(line);
                         if (tail.size() > 30) {

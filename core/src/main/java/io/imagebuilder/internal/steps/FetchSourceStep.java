@@ -1,5 +1,6 @@
 package io.imagebuilder.internal.steps;
 
+import io.imagebuilder.http.EnvironmentProxies;
 import io.imagebuilder.internal.build.ImageFiles;
 import io.imagebuilder.pipeline.Step;
 import io.imagebuilder.pipeline.StepContext;
@@ -79,9 +80,8 @@ final class FetchSourceStep implements Step {
         String text;
         if (isUrl(list)) {
             ctx.info("reading checksums from " + list);
-            HttpResponse<String> response = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                    .build().send(HttpRequest.newBuilder(URI.create(list)).build(),
-                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client().send(HttpRequest.newBuilder(URI.create(list)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IOException("download of checksum list " + list + " failed: HTTP "
                         + response.statusCode());
@@ -99,6 +99,12 @@ final class FetchSourceStep implements Step {
         return Checksums.digest(file, expected.jdkAlgorithm()).equals(expected.hex());
     }
 
+    /** Follows redirects, through the proxies the environment names (https_proxy, no_proxy, ...). */
+    private static HttpClient client() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .proxy(EnvironmentProxies.of(System.getenv())).build();
+    }
+
     private static boolean isUrl(String s) {
         return s.startsWith("http://") || s.startsWith("https://");
     }
@@ -106,8 +112,7 @@ final class FetchSourceStep implements Step {
     private static void download(String url, Path target, StepContext ctx) throws Exception {
         Files.createDirectories(target.getParent());
         Path part = ImageFiles.partOf(target);
-        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
-        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse<InputStream> response = client().send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             response.body().close();

@@ -97,7 +97,7 @@ public final class GlanceClient {
     private Http.Response sendOnce(String step, String method, String path, String body, String contentType) {
         URI uri = access.v2(path);
         try {
-            return Http.send(method, uri, access.token().reveal(), contentType, body);
+            return Http.send(access.transport(), method, uri, access.token().reveal(), contentType, body);
         } catch (IOException e) {
             throw new GlancePublishException(step, method + " " + uri + " failed: " + e, -1, e);
         } catch (InterruptedException e) {

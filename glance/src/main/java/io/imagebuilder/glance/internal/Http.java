@@ -36,18 +36,19 @@ final class Http {
     }
 
     /** Sends a request with an X-Auth-Token (if {@code token} is not null) and a body (if not null). */
-    static Response send(String method, URI uri, String token, String contentType, String body)
+    static Response send(Transport transport, String method, URI uri, String token, String contentType, String body)
             throws IOException, InterruptedException {
-        return send(method, uri, token == null ? Map.of() : Map.of("X-Auth-Token", token), contentType, body);
+        return send(transport, method, uri, token == null ? Map.of() : Map.of("X-Auth-Token", token), contentType,
+                body);
     }
 
     /** Sends a request; {@code contentType} and {@code body} may be null. */
-    static Response send(String method, URI uri, Map<String, String> headers, String contentType, String body)
-            throws IOException, InterruptedException {
+    static Response send(Transport transport, String method, URI uri, Map<String, String> headers,
+                         String contentType, String body) throws IOException, InterruptedException {
         if (method.equals("PATCH")) {
-            return patch(uri, headers, contentType, body);
+            return patch(transport, uri, headers, contentType, body);
         }
-        HttpURLConnection con = (HttpURLConnection) uri.toURL().openConnection();
+        HttpURLConnection con = transport.open(uri);
         try {
             con.setRequestMethod(method);
             con.setConnectTimeout(TIMEOUT_MS);
@@ -72,12 +73,14 @@ final class Http {
         }
     }
 
-    private static Response patch(URI uri, Map<String, String> headers, String contentType, String body)
-            throws IOException, InterruptedException {
+    private static Response patch(Transport transport, URI uri, Map<String, String> headers, String contentType,
+                                  String body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(TIMEOUT_MS))
                 .header("Content-Type", contentType).method("PATCH", HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
-        HttpResponse<String> r = PatchClient.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient client = transport.client().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofMillis(TIMEOUT_MS)).build();
+        HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), "", r.body(), headers(r.headers().map()));
     }
 
@@ -90,11 +93,5 @@ final class Http {
             }
         });
         return out;
-    }
-
-    /** Created on first PATCH only (only protected images need one). */
-    private static final class PatchClient {
-        static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(TIMEOUT_MS)).build();
     }
 }

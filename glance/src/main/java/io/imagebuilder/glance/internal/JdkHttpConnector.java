@@ -22,8 +22,9 @@ import java.util.Map;
  * which our Glance requests use anyway. openstack4j's okhttp connector built an okhttp client and a TLS context
  * (the JDK's trust store) at the first request, even for an http:// Keystone, which every publish's start-up
  * waited for. Only JSON requests: openstack4j never carries image data here ({@link StreamingUpload}
- * does), and a 401 is handed back as it is (GlanceClient authenticates again itself). Timeouts and proxies are
- * the JDK's, as for every other request of ours; openstack4j's {@code Config} is not read.
+ * does), and a 401 is handed back as it is (GlanceClient authenticates again itself). TLS trust and proxies are
+ * the {@link Transport} of the authentication in progress, as for every other request of ours; openstack4j's
+ * {@code Config} is not read.
  */
 public final class JdkHttpConnector implements HttpExecutorService {
 
@@ -50,8 +51,8 @@ public final class JdkHttpConnector implements HttpExecutorService {
             } else if (request.hasJson()) {
                 body = request.getJson();
             }
-            return new Response(Http.send(request.getMethod().name(), URI.create(request.getUrl()), headers,
-                    contentType, body));
+            return new Response(Http.send(Transport.current(), request.getMethod().name(),
+                    URI.create(request.getUrl()), headers, contentType, body));
         } catch (IOException e) { // openstack4j's way of saying "no HTTP answer": status 0
             throw new ConnectionException(e.toString(), 0, e);
         } catch (InterruptedException e) {

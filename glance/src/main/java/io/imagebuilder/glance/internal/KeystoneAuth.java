@@ -16,6 +16,7 @@ import org.openstack4j.openstack.OSFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,20 +44,26 @@ public final class KeystoneAuth {
 
     public static GlanceAccess authenticate(OpenStackCredentials c) {
         String url = identityV3(c.authUrl());
-        return c.applicationCredentialId().isPresent() ? withApplicationCredential(c, url)
-                : withPassword(c, url);
+        Transport transport = Transport.of(c.connection());
+        return c.applicationCredentialSecret().isPresent() ? withApplicationCredential(c, url, transport)
+                : transport.during(() -> withPassword(c, url, transport));
     }
 
-    private static GlanceAccess withPassword(OpenStackCredentials c, String url) {
-        String user = c.username().orElseThrow();
+    private static GlanceAccess withPassword(OpenStackCredentials c, String url, Transport transport) {
+        String user = c.username().or(() -> c.ids().userId()).orElseThrow();
+        String password = c.password().map(Secret::reveal).orElse("");
+        Identifier userDomain = c.ids().userDomainId().map(Identifier::byId)
+                .orElse(Identifier.byName(c.userDomainName()));
+        Identifier projectDomain = c.ids().projectDomainId().map(Identifier::byId)
+                .orElse(Identifier.byName(c.projectDomainName()));
         try {
-            OSClient.OSClientV3 os = OSFactory.builderV3().endpoint(url)
-                    .credentials(user, c.password().map(Secret::reveal).orElse(""),
-                            Identifier.byName(c.userDomainName()))
-                    .scopeToProject(Identifier.byName(c.projectName().orElseThrow()),
-                            Identifier.byName(c.projectDomainName()))
-                    .perspective(Facing.value(c.interfaceName()))
-                    .authenticate();
+            var builder = c.username().isPresent() ? OSFactory.builderV3().endpoint(url)
+                    .credentials(user, password, userDomain) : OSFactory.builderV3().endpoint(url)
+                    .credentials(user, password);
+            builder = c.projectName().isPresent()
+                    ? builder.scopeToProject(Identifier.byName(c.projectName().get()), projectDomain)
+                    : builder.scopeToProject(Identifier.byId(c.ids().projectId().orElseThrow()));
+            OSClient.OSClientV3 os = builder.perspective(Facing.value(c.interfaceName())).authenticate();
             List<CatalogEntry> catalog = new ArrayList<>();
             for (Service s : os.getToken().getCatalog()) {
                 for (Endpoint e : s.getEndpoints()) {
@@ -65,41 +72,54 @@ public final class KeystoneAuth {
                 }
             }
             return new GlanceAccess(pick(catalog, c), Secret.of(os.getToken().getId()),
-                    os.getToken().getProject().getId());
+                    os.getToken().getProject().getId(), transport);
         } catch (ResponseException e) {
             if (e.getStatus() == 0) { // openstack4j's ConnectionException: no HTTP answer at all
-                throw new GlancePublishException(STEP, "cannot reach Keystone " + url + ": " + e.getMessage(), -1,
-                        null);
+                throw unreachable(url, e);
             }
             throw new GlancePublishException(STEP, "Keystone " + url + " refused user '" + user + "' (project '"
-                    + c.projectName().orElse("") + "'): HTTP " + e.getStatus() + " " + e.getMessage(),
-                    e.getStatus(), null);
+                    + c.projectName().or(() -> c.ids().projectId()).orElse("") + "'): HTTP " + e.getStatus() + " "
+                    + e.getMessage(), e.getStatus(), null);
         } catch (RuntimeException e) {
             if (e instanceof GlancePublishException g) {
                 throw g;
             }
-            throw new GlancePublishException(STEP, "cannot reach Keystone " + url + ": " + e, -1, null);
+            throw unreachable(url, e);
         }
     }
 
-    private static GlanceAccess withApplicationCredential(OpenStackCredentials c, String url) {
+    /** Says why Keystone could not be reached; an untrusted certificate is named with its fix. */
+    private static GlancePublishException unreachable(String url, Exception e) {
+        return new GlancePublishException(STEP, "cannot reach Keystone " + url + ": "
+                + Transport.untrustedCertificate(e).orElse(String.valueOf(e.getMessage())), -1, null);
+    }
+
+    private static GlanceAccess withApplicationCredential(OpenStackCredentials c, String url, Transport transport) {
+        Map<String, Object> credential = new LinkedHashMap<>();
+        c.applicationCredentialId().ifPresentOrElse(id -> credential.put("id", id), () -> {
+            credential.put("name", c.ids().applicationCredentialName().orElseThrow());
+            credential.put("user", c.username().<Map<String, Object>>map(n -> Map.of("name", n, "domain",
+                    c.ids().userDomainId().<Map<String, Object>>map(d -> Map.of("id", d))
+                            .orElse(Map.of("name", c.userDomainName()))))
+                    .orElseGet(() -> Map.of("id", c.ids().userId().orElseThrow())));
+        });
+        credential.put("secret", c.applicationCredentialSecret().map(Secret::reveal).orElse(""));
         Map<String, Object> body = Map.of("auth", Map.of("identity", Map.of("methods",
-                List.of("application_credential"), "application_credential", Map.of(
-                        "id", c.applicationCredentialId().orElseThrow(),
-                        "secret", c.applicationCredentialSecret().map(Secret::reveal).orElse("")))));
+                List.of("application_credential"), "application_credential", credential)));
         Http.Response r;
         try {
-            r = Http.send("POST", URI.create(url + "/auth/tokens"), Map.of(), "application/json",
+            r = Http.send(transport, "POST", URI.create(url + "/auth/tokens"), Map.of(), "application/json",
                     JSON.writeValueAsString(body));
         } catch (IOException e) {
-            throw new GlancePublishException(STEP, "cannot reach Keystone " + url + ": " + e, -1, e);
+            throw unreachable(url, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GlancePublishException(STEP, "interrupted while authenticating", -1, e);
         }
         if (r.status() != 201) {
             throw new GlancePublishException(STEP, "Keystone " + url + " refused application credential '"
-                    + c.applicationCredentialId().get() + "': HTTP " + r.status() + " "
+                    + c.applicationCredentialId().or(() -> c.ids().applicationCredentialName()).orElse("")
+                    + "': HTTP " + r.status() + " "
                     + GlanceClient.summary(r.body()), r.status(), null);
         }
         List<CatalogEntry> catalog = new ArrayList<>();
@@ -120,7 +140,7 @@ public final class KeystoneAuth {
         if (tokenId == null) {
             throw new GlancePublishException(STEP, "Keystone answered without X-Subject-Token");
         }
-        return new GlanceAccess(pick(catalog, c), Secret.of(tokenId), projectId);
+        return new GlanceAccess(pick(catalog, c), Secret.of(tokenId), projectId, transport);
     }
 
     record CatalogEntry(String type, String iface, String region, String url) {

@@ -106,7 +106,7 @@ public final class StreamingUpload {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
              ParallelDigests digests = new ParallelDigests(CHUNK, HASH_THREADS, "MD5", "SHA-512")) {
             long total = in.size();
-            con = (HttpURLConnection) uri.toURL().openConnection();
+            con = access.transport().open(uri);
             con.setRequestMethod("PUT");
             con.setDoOutput(true);
             con.setConnectTimeout(30_000);

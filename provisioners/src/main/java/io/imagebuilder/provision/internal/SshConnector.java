@@ -56,6 +56,9 @@ final class SshConnector implements AutoCloseable {
      * sshd answers it in the end.
      */
     static final Duration STALE = Duration.ofMillis(750);
+
+    /** How often a wait for SSH says where the boot is. */
+    static final Duration REPORT_EVERY = Duration.ofSeconds(30);
     /** Attempts under way at once. */
     static final int MAX_IN_FLIGHT = 4;
     /** Key exchange + login of one attempt; TCG guests need a few seconds for it. */
@@ -173,12 +176,18 @@ final class SshConnector implements AutoCloseable {
         int attempts = 0;
         int authFailures = 0;
         String lastError = "no answer";
-        long nextStart = System.nanoTime();
+        long started = System.nanoTime();
+        long nextStart = started;
+        long nextReport = started + REPORT_EVERY.toNanos();
         long youngest = 0;
         try {
             while (true) {
                 ctx.cancellation().check();
                 long now = System.nanoTime();
+                if (now >= nextReport) {
+                    nextReport = now + REPORT_EVERY.toNanos();
+                    ctx.info(ctx.masker().mask(stillWaiting(now - started, serialTail)));
+                }
                 boolean allStale = inFlight.isEmpty() || now - youngest >= STALE.toNanos();
                 if (inFlight.size() < MAX_IN_FLIGHT && allStale && handshaking.get() == 0 && now >= nextStart
                         && now < deadline) {
@@ -335,6 +344,15 @@ final class SshConnector implements AutoCloseable {
         }
         String msg = root.getMessage();
         return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+
+    /** A long boot (a TCG guest, an installer) says what the console shows meanwhile. */
+    private String stillWaiting(long nanos, Supplier<List<String>> serialTail) {
+        List<String> tail = serialTail == null ? List.of() : serialTail.get();
+        String last = tail.stream().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> b).orElse("");
+        return "still waiting for SSH on " + where() + " after " + TimeUnit.NANOSECONDS.toSeconds(nanos) + " s"
+                + (last.isEmpty() ? "; the serial console printed nothing yet"
+                : "; the serial console last said: " + (last.length() > 160 ? last.substring(0, 160) + "..." : last));
     }
 
     private String timeoutMessage(int attempts, String lastError, Supplier<List<String>> serialTail) {
