@@ -18,8 +18,12 @@ public record BuildPlan(List<Stage> stages, List<TemplateWarning> warnings) {
         warnings = List.copyOf(warnings);
     }
 
-    /** One image of the chain. */
-    public record Stage(ImageTemplate template, List<String> steps, Path outputImage) {
+    /**
+     * One image of the chain.
+     *
+     * @param executor where its provisioners run and why ("chroot (auto: ...)"), empty when nothing runs in it
+     */
+    public record Stage(ImageTemplate template, List<String> steps, Path outputImage, String executor) {
         public Stage {
             steps = List.copyOf(steps);
         }
@@ -57,6 +61,9 @@ public record BuildPlan(List<Stage> stages, List<TemplateWarning> warnings) {
             t.publish().ifPresent(p -> sb.append("  publish  ").append(p.imageName()).append(" (")
                     .append(p.visibility().apiName()).append(", min-disk ").append(p.minDiskGb()).append(" GB)")
                     .append(s.steps().contains("publish") ? "" : ": only when asked to publish").append('\n'));
+            if (!s.executor().isEmpty()) {
+                sb.append("  runs in  ").append(s.executor()).append('\n');
+            }
             sb.append("  steps    ").append(String.join(" -> ", s.steps())).append('\n');
         }
         return sb.toString();

@@ -5,6 +5,7 @@ import io.imagebuilder.internal.build.BuildServices;
 import io.imagebuilder.internal.build.BuildSettings;
 import io.imagebuilder.internal.build.ChainBuild;
 import io.imagebuilder.internal.build.Preflight;
+import io.imagebuilder.internal.steps.ExecutorChoice;
 import io.imagebuilder.internal.steps.StagePlanner;
 import io.imagebuilder.pipeline.Cancellation;
 import io.imagebuilder.pipeline.Step;
@@ -13,6 +14,7 @@ import io.imagebuilder.spi.MachineDriver;
 import io.imagebuilder.spi.ProvisionerKind;
 import io.imagebuilder.spi.PublishTarget;
 import io.imagebuilder.template.Accelerator;
+import io.imagebuilder.template.Executor;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.TemplateChain;
 import io.imagebuilder.template.TemplateLoader;
@@ -131,6 +133,11 @@ public final class ImageBuilder {
         return with(o -> o.accelerator = Optional.of(value));
     }
 
+    /** Where every stage's provisioners run (overrides the templates' {@code machine.executor}). */
+    public ImageBuilder executor(Executor value) {
+        return with(o -> o.executor = Optional.of(value));
+    }
+
     public ImageBuilder listener(BuildListener value) {
         return with(o -> o.listener = Objects.requireNonNull(value));
     }
@@ -172,7 +179,9 @@ public final class ImageBuilder {
             boolean last = t == chain.target();
             List<String> steps = planner.steps(t, parentImage, "imagebuilder-" + t.name(), last).stream()
                     .map(Step::name).toList();
-            stages.add(new BuildPlan.Stage(t, steps, image));
+            ExecutorChoice executor = planner.executor(t);
+            stages.add(new BuildPlan.Stage(t, steps, image, steps.contains("mount-disk") || steps.contains("start-vm")
+                    ? executor.executor().lowerCase() + " (" + executor.why() + ")" : ""));
             parentImage = Optional.of(image);
         }
         return new BuildPlan(stages, chain.warnings());
@@ -236,7 +245,7 @@ public final class ImageBuilder {
                                  Cancellation cancellation) {
         Options o = options;
         BuildSettings settings = new BuildSettings(o.outputDir, o.cacheDir, o.onError, o.force, o.publishTo,
-                o.accelerator, o.headless);
+                o.accelerator, o.headless, o.executor);
         // secret variables wherever they were used, and SSH passwords
         return BuildContext.of(settings, BuildServices.of(o.driver, o.guestAccess, kinds), o.listener,
                 chain.secrets(), cancellation);
@@ -271,6 +280,7 @@ public final class ImageBuilder {
         Path cacheDir = defaultCacheDir();
         Optional<Boolean> headless = Optional.empty();
         Optional<Accelerator> accelerator = Optional.empty();
+        Optional<Executor> executor = Optional.empty();
         BuildListener listener = BuildListener.NONE;
         Optional<PublishTarget> publishTo = Optional.empty();
         OnError onError = OnError.CLEANUP;

@@ -6,6 +6,7 @@ import io.imagebuilder.template.Output;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs build VMs. Implemented by the qemu-driver module (libvirt), found with {@link java.util.ServiceLoader};
@@ -28,6 +29,27 @@ public interface MachineDriver {
      * {@code target} is deleted; the caller moves a complete one into place.
      */
     void convert(Path source, Path target, Output output, StepContext ctx) throws Exception;
+
+    /**
+     * Whether this driver's VMs run at native speed here (KVM really works). Where they do not, the chroot
+     * executor provisions stages that need no booted system ({@link io.imagebuilder.template.Executor#AUTO}).
+     */
+    default boolean runsAtNativeSpeed() {
+        return true;
+    }
+
+    /** Whether {@link #openOnHost} works here (root, loop devices); says why not otherwise. */
+    default Optional<String> cannotOpenOnHost() {
+        return Optional.of("this driver cannot open disks on the host");
+    }
+
+    /**
+     * Opens the stage's disk (with its backing chain) on this host for the chroot executor, its files under
+     * {@code ctx.workDir()}. The caller closes it.
+     */
+    default HostSystem openOnHost(Path disk, StepContext ctx) throws Exception {
+        throw new UnsupportedOperationException(cannotOpenOnHost().orElse("not supported"));
+    }
 
     /**
      * What would keep this driver's VMs from starting on this host, asked before a stage makes anything: the

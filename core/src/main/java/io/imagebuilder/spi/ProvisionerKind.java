@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 
@@ -27,6 +28,14 @@ public interface ProvisionerKind {
     /** Local files this provisioner reads (checked to exist before the build, part of the cache digest). */
     default List<Path> localFiles(ProvisionerSpec.Custom spec) {
         return List.of();
+    }
+
+    /**
+     * Why this provisioner needs a booted system (running services, a reboot), which the chroot executor does
+     * not give; empty when a chroot of the stage's disk will do (installing and enabling is fine there).
+     */
+    default Optional<String> needsBootedSystem(ProvisionerSpec.Custom spec) {
+        return Optional.empty();
     }
 
     /** Runs it in the guest; fails with the provisioner's name, exit code and output tail. */

@@ -7,12 +7,19 @@ import java.util.List;
  * {@code headless} on (we always run headless and print a VNC address to watch).
  *
  * @param qemuArgs extra QEMU arguments, each an argv list (Packer's {@code qemuargs})
+ * @param executor where the provisioners run: the VM, a chroot on this host, or auto (see {@link Executor})
  */
 public record Machine(int cpus, int memoryMb, long diskSizeMb, Accelerator accelerator, boolean headless,
-                      List<List<String>> qemuArgs) {
+                      List<List<String>> qemuArgs, Executor executor) {
 
     public static Machine defaults() {
-        return new Machine(1, 512, 40960, Accelerator.AUTO, true, List.of());
+        return new Machine(1, 512, 40960, Accelerator.AUTO, true, List.of(), Executor.AUTO);
+    }
+
+    /** The executor chosen automatically. */
+    public Machine(int cpus, int memoryMb, long diskSizeMb, Accelerator accelerator, boolean headless,
+                   List<List<String>> qemuArgs) {
+        this(cpus, memoryMb, diskSizeMb, accelerator, headless, qemuArgs, Executor.AUTO);
     }
 
     public Machine {

@@ -5,6 +5,7 @@ import io.imagebuilder.ImageBuilder;
 import io.imagebuilder.OnError;
 import io.imagebuilder.qemu.LibvirtDriver;
 import io.imagebuilder.template.Accelerator;
+import io.imagebuilder.template.Executor;
 import io.imagebuilder.template.internal.PackmeLayout;
 import picocli.CommandLine.Option;
 
@@ -79,6 +80,12 @@ final class TemplateOptions {
     @Option(names = "--accelerator", paramLabel = "auto|kvm|tcg", description = "Override the accelerator.")
     String accelerator;
 
+    @Option(names = "--executor", paramLabel = "auto|vm|chroot", description = "Where provisioners run, for every"
+            + " stage: the booted VM, a chroot of the stage's disk on this host (native speed, needs root), or auto"
+            + " (the default: the chroot where KVM is not usable, unless the stage boots or reboots). The plan says"
+            + " which each stage uses and why.")
+    String executor;
+
     @Option(names = "--libvirt-uri", paramLabel = "URI", description = "The libvirtd to run the build VM"
             + " (default: env LIBVIRT_DEFAULT_URI, else qemu:///system).")
     String libvirtUri;
@@ -108,6 +115,9 @@ final class TemplateOptions {
                 .onError(OnError.parse(onError));
         if (notHeadless) {
             b = b.headless(false);
+        }
+        if (executor != null) {
+            b = b.executor(Executor.parse(executor));
         }
         if (accelerator != null) {
             b = b.accelerator(Accelerator.parse(accelerator));

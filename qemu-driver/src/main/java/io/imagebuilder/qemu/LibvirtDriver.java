@@ -7,15 +7,19 @@ import io.imagebuilder.qemu.internal.DiskPreparer;
 import io.imagebuilder.qemu.internal.DomainReaper;
 import io.imagebuilder.qemu.internal.HostCheck;
 import io.imagebuilder.qemu.internal.MachineLauncher;
+import io.imagebuilder.qemu.internal.chroot.HostDisk;
 import io.imagebuilder.spi.DiskPlan;
+import io.imagebuilder.spi.HostSystem;
 import io.imagebuilder.spi.MachineDriver;
 import io.imagebuilder.spi.MachineInstance;
 import io.imagebuilder.spi.MachineSpec;
+import io.imagebuilder.template.Accelerator;
 import io.imagebuilder.template.Output;
 
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs build VMs through libvirt (libvirt-java over JNA) and converts disks with qemu-img. Needs the host's
@@ -66,6 +70,23 @@ public final class LibvirtDriver implements MachineDriver {
     @Override
     public void convert(Path source, Path target, Output output, StepContext ctx) throws Exception {
         DiskConverter.convert(source, target, output, ctx);
+    }
+
+    /** KVM really works here (the accelerator auto would choose). */
+    @Override
+    public boolean runsAtNativeSpeed() {
+        return new AcceleratorDetector().choose(Accelerator.AUTO).accelerator() == Accelerator.KVM;
+    }
+
+    @Override
+    public Optional<String> cannotOpenOnHost() {
+        return HostDisk.cannotOpen();
+    }
+
+    /** A raw working copy of the disk on a loop device, mounted: see {@link HostDisk}. */
+    @Override
+    public HostSystem openOnHost(Path disk, StepContext ctx) throws Exception {
+        return HostDisk.open(disk, ctx);
     }
 
     /** libvirt answers, and the user it runs QEMU as can enter the folders of {@code paths}. */

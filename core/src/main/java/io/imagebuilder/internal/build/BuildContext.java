@@ -33,7 +33,7 @@ public record BuildContext(BuildSettings settings, BuildServices services, Build
     /** For publishing a file without a build around it (the CLI's {@code publish}). */
     public static BuildContext forPublishing(PublishTarget target, BuildListener listener) {
         BuildSettings settings = new BuildSettings(Path.of("."), Path.of("."), OnError.CLEANUP, false,
-                Optional.of(target), Optional.empty(), Optional.empty());
+                Optional.of(target), Optional.empty(), Optional.empty(), Optional.empty());
         return of(settings, new BuildServices(Optional.empty(), Optional.empty(), Map.of()), listener, List.of(),
                 new Cancellation());
     }

@@ -3,6 +3,7 @@ package io.imagebuilder.internal.build;
 import io.imagebuilder.OnError;
 import io.imagebuilder.spi.PublishTarget;
 import io.imagebuilder.template.Accelerator;
+import io.imagebuilder.template.Executor;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -14,8 +15,9 @@ import java.util.Optional;
  * @param publishTo   where the final image goes; empty: it is not published
  * @param accelerator overrides every template's {@code machine.accelerator}
  * @param headless    overrides every template's {@code machine.headless}
+ * @param executor    overrides every template's {@code machine.executor}
  */
 public record BuildSettings(Path outputDir, Path cacheDir, OnError onError, boolean force,
                             Optional<PublishTarget> publishTo, Optional<Accelerator> accelerator,
-                            Optional<Boolean> headless) {
+                            Optional<Boolean> headless, Optional<Executor> executor) {
 }

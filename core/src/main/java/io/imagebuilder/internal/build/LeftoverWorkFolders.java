@@ -103,16 +103,28 @@ public final class LeftoverWorkFolders {
         return out;
     }
 
-    /** A killed build's children (its bootstrap script, debootstrap) run on: stop those working in the folder. */
+    /**
+     * A killed build's children (its bootstrap script, debootstrap, a chroot's commands and what they started)
+     * run on: stop those working in the folder or rooted in it.
+     */
     private static void killProcessesNaming(Path dir) {
         String path = dir.toAbsolutePath().toString();
         ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(path)).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> c.contains(path)).orElse(false) || rootedIn(p, path))
                 .forEach(p -> {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
                     p.onExit().completeOnTimeout(p, 5, TimeUnit.SECONDS).join();
                 });
+    }
+
+    private static boolean rootedIn(ProcessHandle p, String dir) {
+        try {
+            String root = Files.readSymbolicLink(Path.of("/proc", String.valueOf(p.pid()), "root")).toString();
+            return root.startsWith(dir + "/");
+        } catch (IOException | SecurityException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private static void run(String... command) {

@@ -2,6 +2,7 @@ package io.imagebuilder.internal.build;
 
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.Location;
+import io.imagebuilder.template.Machine;
 import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.Source;
 
@@ -40,8 +41,12 @@ public final class StageDigest {
         // Records print every component. Left out: the variables (their values are already in the fields that
         // use them, and a value no field uses, such as a --var meant for another stage, changes nothing) and
         // the location. Added: what toString masks or abbreviates (secrets, generated http files).
+        // The executor is left out too: a chroot and a VM make the same image.
+        Machine m = t.machine();
+        Machine machine = new Machine(m.cpus(), m.memoryMb(), m.diskSizeMb(), m.accelerator(), m.headless(),
+                m.qemuArgs());
         ImageTemplate bare = new ImageTemplate(t.name(), Location.UNKNOWN, t.parent(), t.description(), t.source(),
-                t.machine(), t.communicator(), t.httpDirectory(), t.httpContent(), t.provisioners(), t.shutdown(),
+                machine, t.communicator(), t.httpDirectory(), t.httpContent(), t.provisioners(), t.shutdown(),
                 t.output(), t.publish(), Map.of());
         update(md, portable(bare.toString(), t));
         t.communicator().password().ifPresent(p -> update(md, "password=" + p.reveal()));

@@ -5,6 +5,7 @@ import io.imagebuilder.http.HttpFileServer;
 import io.imagebuilder.pipeline.Key;
 import io.imagebuilder.spi.GuestAccess;
 import io.imagebuilder.spi.GuestSession;
+import io.imagebuilder.spi.HostSystem;
 import io.imagebuilder.spi.MachineInstance;
 import io.imagebuilder.spi.PublishTarget;
 
@@ -23,7 +24,9 @@ public final class BuildKeys {
     public static final Key<Path> DISK = Key.of("disk", Path.class);
     /** The running build VM: start-vm. */
     public static final Key<MachineInstance> MACHINE = Key.of("machine", MachineInstance.class);
-    /** The session provisioners run in: wait-for-ssh. */
+    /** The stage's disk opened on this host for the chroot executor: mount-disk (closed by unmount-disk). */
+    public static final Key<HostSystem> HOST_SYSTEM = Key.of("host-system", HostSystem.class);
+    /** The session provisioners run in: wait-for-ssh, or mount-disk for the chroot executor. */
     public static final Key<GuestSession> SESSION = Key.of("ssh-session", GuestSession.class);
     /** The finished image: convert. */
     public static final Key<BuildResult.StageResult> OUTPUT = Key.of("output", BuildResult.StageResult.class);

@@ -8,6 +8,7 @@ import io.imagebuilder.spi.DiskPlan;
 import io.imagebuilder.spi.GuestAccess;
 import io.imagebuilder.spi.MachineDriver;
 import io.imagebuilder.spi.PublishTarget;
+import io.imagebuilder.template.Executor;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.Machine;
 import io.imagebuilder.template.ProvisionerSpec;
@@ -48,7 +49,8 @@ public final class StagePlanner {
         Machine machine = machine(t);
         ImageFiles output = outputImage(t);
         List<Step> steps = new ArrayList<>();
-        if (needsVm(t, last)) {
+        boolean chroot = needsVm(t, last) && executor(t).executor() == Executor.CHROOT;
+        if (needsVm(t, last) && !chroot) {
             steps.add(new CheckHostStep(driver, vmPaths(src, parentImage)));
         }
         steps.add(new WorkDirStep());
@@ -67,7 +69,11 @@ public final class StagePlanner {
             steps.add(new CreateDiskStep(driver, diskKind(src),
                     src instanceof Source.Parent ? parentImage : Optional.empty(), machine.diskSizeMb()));
         }
-        if (needsVm(t, last)) {
+        if (chroot) {
+            steps.add(new MountDiskStep(driver));
+            steps.addAll(provisionSteps(t, last));
+            steps.add(new UnmountDiskStep());
+        } else if (needsVm(t, last)) {
             steps.add(new StartVmStep(driver, vmName, machine, t.communicator().port(), src instanceof Source.Iso,
                     src instanceof Source.Kernel k ? Optional.of(k) : Optional.empty(), t.name()));
             if (src.boot().hasCommand()) {
@@ -76,13 +82,7 @@ public final class StagePlanner {
             if (needsSsh(t, last)) {
                 steps.add(new ConnectStep(guest, t.communicator()));
             }
-            for (ProvisionerSpec p : t.provisioners()) {
-                steps.add(new ProvisionStep(p.displayName(),
-                        Provisioners.of(p, build.services().provisionerKinds())));
-            }
-            if (last && needsSsh(t, last)) {
-                steps.add(new SealImageStep());
-            }
+            steps.addAll(provisionSteps(t, last));
             steps.add(new ShutdownStep(t.shutdown()));
         }
         steps.add(new ConvertStep(driver, t.output(), output.image()));
@@ -107,6 +107,23 @@ public final class StagePlanner {
                 ? Optional.of(iso.url()) : Optional.empty()).filter(l -> !l.contains("://") || l.startsWith("file:"))
                 .ifPresent(l -> paths.add(Path.of(l.startsWith("file://") ? l.substring("file://".length()) : l)));
         return paths.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    }
+
+    /** Each provisioner, then the sealing of the last image, in the session of either executor. */
+    private List<Step> provisionSteps(ImageTemplate t, boolean last) {
+        List<Step> steps = new ArrayList<>();
+        for (ProvisionerSpec p : t.provisioners()) {
+            steps.add(new ProvisionStep(p.displayName(), Provisioners.of(p, build.services().provisionerKinds())));
+        }
+        if (last && needsSsh(t, last)) {
+            steps.add(new SealImageStep());
+        }
+        return steps;
+    }
+
+    /** Where the stage's provisioners run (VM or chroot) and why. */
+    public ExecutorChoice executor(ImageTemplate t) {
+        return ExecutorChoice.of(t, build.settings().executor(), driver, build.services().provisionerKinds());
     }
 
     /** The ISO or disk image to make local: a file is checked, a URL downloaded into the cache. */

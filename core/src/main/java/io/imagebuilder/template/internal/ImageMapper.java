@@ -2,6 +2,7 @@ package io.imagebuilder.template.internal;
 
 import io.imagebuilder.template.Accelerator;
 import io.imagebuilder.template.Communicator;
+import io.imagebuilder.template.Executor;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.Machine;
 import io.imagebuilder.template.Output;
@@ -77,6 +78,7 @@ final class ImageMapper {
         long disk = s.parsed("disk_size", d.diskSizeMb(), Values::megabytes);
         Accelerator acc = s.parsed("accelerator", d.accelerator(), Accelerator::parse);
         boolean headless = s.parsed("headless", d.headless(), Values::bool);
+        Executor executor = s.parsed("executor", d.executor(), Executor::parse);
         List<List<String>> args = new ArrayList<>();
         for (String key : List.of("qemu_args", "qemuargs")) {
             for (YNode arg : s.list(key)) {
@@ -87,7 +89,7 @@ final class ImageMapper {
         }
         s.done();
         try {
-            return new Machine(cpus, Math.toIntExact(memory), disk, acc, headless, args);
+            return new Machine(cpus, Math.toIntExact(memory), disk, acc, headless, args, executor);
         } catch (IllegalArgumentException | ArithmeticException e) {
             s.ctx().problems().error(s.location(), "machine: " + e.getMessage());
             return d;

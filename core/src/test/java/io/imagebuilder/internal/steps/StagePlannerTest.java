@@ -13,12 +13,15 @@ import io.imagebuilder.spi.MachineDriver;
 import io.imagebuilder.spi.MachineInstance;
 import io.imagebuilder.spi.MachineSpec;
 import io.imagebuilder.spi.PublishTarget;
+import io.imagebuilder.template.Executor;
 import io.imagebuilder.template.ImageTemplate;
 import io.imagebuilder.template.Location;
 import io.imagebuilder.template.Output;
 import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.Publish;
 import io.imagebuilder.template.Source;
+import io.imagebuilder.template.TemplateException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,6 +35,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The step list of a stage, as a table over source kind, last stage or not, provisioners and publishing
@@ -52,7 +57,8 @@ class StagePlannerTest {
         return Stream.of(
             // source, last, provisioners, publish: steps, and create-disk's plan (kind base); a stage that runs a
             // VM first asks the driver whether this host can run it
-            row(Kind.ISO, false, 0, false, "check-host work-dir fetch-source create-disk start-vm shutdown convert", "NEW -"),
+            row(Kind.ISO, false, 0, false, "check-host work-dir fetch-source create-disk start-vm shutdown convert",
+                    "NEW -"),
             row(Kind.ISO_BOOT_COMMAND, false, 0, false,
                     "check-host work-dir fetch-source create-disk start-vm boot-command shutdown convert", "NEW -"),
             row(Kind.ISO, true, 1, true, "check-host work-dir fetch-source create-disk " + vm
@@ -105,6 +111,10 @@ class StagePlannerTest {
     }
 
     private BuildContext context(MachineDriver driver, boolean publish) {
+        return context(driver, publish, Optional.empty());
+    }
+
+    private BuildContext context(MachineDriver driver, boolean publish, Optional<Executor> executor) {
         Optional<PublishTarget> target = publish ? Optional.of(new PublishTarget() {
             public String describe() {
                 return "nowhere";
@@ -119,7 +129,7 @@ class StagePlannerTest {
             }
         }) : Optional.empty();
         BuildSettings settings = new BuildSettings(dir.resolve("out"), dir.resolve("cache"), OnError.CLEANUP, false,
-                target, Optional.empty(), Optional.empty());
+                target, Optional.empty(), Optional.empty(), executor);
         return BuildContext.of(settings, new BuildServices(Optional.of(driver), Optional.empty(), Map.of()),
                 BuildListener.NONE, List.of(), new Cancellation());
     }
@@ -152,9 +162,75 @@ class StagePlannerTest {
         return b.build();
     }
 
+    /** Without KVM, auto provisions in a chroot what needs no booted system; chroot asked of a boot is an error. */
+    @ParameterizedTest(name = "{0} executor={1} kvm={2}")
+    @MethodSource("executors")
+    void theExecutorOfAStage(Kind kind, Optional<Executor> asked, boolean kvm, String expected) {
+        RecordingDriver driver = new RecordingDriver();
+        driver.kvm = kvm;
+        BuildContext build = context(driver, false, asked);
+        ImageTemplate t = template(kind, 1);
+        StagePlanner planner = new StagePlanner(build);
+        if (expected.startsWith("error")) {
+            TemplateException e = assertThrows(TemplateException.class, () -> planner.steps(t, Optional.of(PARENT),
+                    "vm", true));
+            assertTrue(e.getMessage().contains(expected.substring("error: ".length())), e.getMessage());
+            return;
+        }
+        String steps = String.join(" ", planner.steps(t, Optional.of(PARENT), "vm", true).stream()
+                .map(Step::name).toList());
+        assertTrue(steps.contains(expected), steps);
+        ExecutorChoice choice = planner.executor(t);
+        assertEquals(expected.contains("mount-disk") ? Executor.CHROOT : Executor.VM, choice.executor());
+    }
+
+    static Stream<Arguments> executors() {
+        String chroot = "mount-disk provision shell[1] seal-image unmount-disk convert";
+        String vm = "start-vm wait-for-ssh provision shell[1] seal-image shutdown convert";
+        return Stream.of(
+            Arguments.of(Kind.PARENT, Optional.empty(), false, chroot),
+            Arguments.of(Kind.PARENT, Optional.empty(), true, vm),
+            Arguments.of(Kind.BOOTSTRAP, Optional.empty(), false, "bootstrap-disk " + chroot),
+            Arguments.of(Kind.DISK_COPY, Optional.of(Executor.VM), false, vm),
+            Arguments.of(Kind.DISK_OVERLAY, Optional.of(Executor.CHROOT), true, chroot),
+            // what boots stays in the VM under auto, and cannot be asked of a chroot
+            Arguments.of(Kind.ISO, Optional.empty(), false, "start-vm"),
+            Arguments.of(Kind.KERNEL_ON_DISK, Optional.empty(), false, "start-vm"),
+            Arguments.of(Kind.KERNEL, Optional.of(Executor.CHROOT), false,
+                    "error: 't' cannot use the chroot executor: it boots a kernel"));
+    }
+
+    @Test
+    void aProvisionerThatRebootsKeepsTheVmAndIsNamed() {
+        RecordingDriver driver = new RecordingDriver();
+        driver.kvm = false;
+        ImageTemplate t = ImageTemplate.builder("t").parent("parent").source(new Source.Parent("parent"))
+                .provisioner(new ProvisionerSpec.Shell(new Location(Path.of("image.yml"), 7), "reboot[1]",
+                        List.of("reboot"), List.of(), Map.of(), ProvisionerSpec.Shell.PACKER_EXECUTE_COMMAND, true,
+                        ProvisionerSpec.Common.defaults())).build();
+        ExecutorChoice auto = new StagePlanner(context(driver, false, Optional.empty())).executor(t);
+        assertEquals(Executor.VM, auto.executor());
+        assertTrue(auto.why().contains("provisioner reboot[1] (image.yml:7") && auto.why().contains("disconnect"),
+                auto.why());
+        TemplateException e = assertThrows(TemplateException.class,
+                () -> new StagePlanner(context(driver, false, Optional.of(Executor.CHROOT))).executor(t));
+        assertTrue(e.getMessage().contains("reboot[1]"), e.getMessage());
+    }
+
     /** Records the disk plan; nothing else is called by the steps under test. */
     private static final class RecordingDriver implements MachineDriver {
         String disk;
+        boolean kvm = true;
+
+        @Override
+        public boolean runsAtNativeSpeed() {
+            return kvm;
+        }
+
+        @Override
+        public Optional<String> cannotOpenOnHost() {
+            return Optional.empty();
+        }
 
         public void prepareDisk(DiskPlan plan, StepContext ctx) {
             disk = plan.kind() + " " + plan.base().map(Path::toString).orElse("-");
