@@ -77,12 +77,23 @@ CONF
 }
 
 stop_ours() {
+    local running
+    running=$(timeout 10 virsh -c qemu:///system list --name 2>/dev/null | grep -v '^$' || true)
+    [ -z "$running" ] || die "libvirtd runs with the $running_mode configuration and has domains running" \
+        "($(echo $running)): not restarting it for the $mode one"
     log "restarting libvirtd with the $mode configuration"
     kill "$(cat "$LIBVIRTD_PID")"
     for _ in $(seq 1 100); do alive "$LIBVIRTD_PID" || break; sleep 0.1; done
+    ! alive "$LIBVIRTD_PID" || die "libvirtd ($(cat "$LIBVIRTD_PID")) did not stop within 10 s"
 }
 
 install_missing
+
+# Earlier versions of this script wrote their settings into the host's qemu.conf; say so, never edit it.
+if grep -q '^# BEGIN imagebuilder' "$HOST_QEMU_CONF" 2>/dev/null; then
+    log "WARNING: $HOST_QEMU_CONF still has the block an earlier imagebuilder wrote (QEMU as root, no security" \
+        "driver); remove the lines from '# BEGIN imagebuilder' to '# END imagebuilder' and restart libvirtd"
+fi
 
 running_mode=$(cat "$LIBVIRTD_MODE" 2>/dev/null || echo unknown)
 if alive "$LIBVIRTD_PID" && [ "$running_mode" != "$mode" ]; then

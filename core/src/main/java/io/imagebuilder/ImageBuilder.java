@@ -266,8 +266,16 @@ public final class ImageBuilder {
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }
-        return "root".equals(System.getProperty("user.name")) ? Path.of("/var/cache/imagebuilder")
+        return isRoot() ? Path.of("/var/cache/imagebuilder")
                 : Path.of(System.getProperty("user.home"), ".cache", "imagebuilder");
+    }
+
+    private static boolean isRoot() {
+        try {
+            return ((Number) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
     }
 
     /** The options set so far, with their defaults. Every value is immutable, so a shallow copy is a copy. */

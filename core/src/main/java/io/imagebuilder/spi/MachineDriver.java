@@ -45,9 +45,10 @@ public interface MachineDriver {
 
     /**
      * Opens the stage's disk (with its backing chain) on this host for the chroot executor, its files under
-     * {@code ctx.workDir()}. The caller closes it.
+     * {@code ctx.workDir()}; commands run with the home of {@code loginUser} (the template's SSH user). The
+     * caller closes it.
      */
-    default HostSystem openOnHost(Path disk, StepContext ctx) throws Exception {
+    default HostSystem openOnHost(Path disk, String loginUser, StepContext ctx) throws Exception {
         throw new UnsupportedOperationException(cannotOpenOnHost().orElse("not supported"));
     }
 

@@ -25,8 +25,10 @@ raw=$work/disk.raw
 root=$work/root
 loop=""
 uuid=""
+debootstrap_pid=""
 cleanup() {
     set +e
+    [ -n "$debootstrap_pid" ] && { kill "$debootstrap_pid" 2>/dev/null; wait "$debootstrap_pid" 2>/dev/null; }
     [ -n "$uuid" ] && rm -f "/dev/disk/by-uuid/$uuid"   # the link made for update-grub, if it failed
     for m in var/cache/apt/archives dev/pts dev proc sys; do mountpoint -q "$root/$m" && umount -l "$root/$m"; done
     mountpoint -q "$root" && umount -l "$root"
@@ -76,8 +78,10 @@ while kill -0 "$debootstrap_pid" 2>/dev/null; do
     [ "$now" = "$said" ] || echo "debootstrap: $total packages: $now"
     said=$now
 done
-wait "$debootstrap_pid" || {
-    tail -n 30 "$work/debootstrap.log" "$root/debootstrap/debootstrap.log" 2>/dev/null >&2; exit 1; }
+rc=0
+wait "$debootstrap_pid" || rc=$?
+debootstrap_pid=""
+[ "$rc" = 0 ] || { tail -n 30 "$work/debootstrap.log" "$root/debootstrap/debootstrap.log" 2>/dev/null >&2; exit 1; }
 sed 's/^/| /' "$work/debootstrap.log"
 for m in dev dev/pts proc sys; do mount --bind "/$m" "$root/$m"; done
 [ -n "$cache" ] && mount --bind "$cache/apt-$suite" "$root/var/cache/apt/archives"

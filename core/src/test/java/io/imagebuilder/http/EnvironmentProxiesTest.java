@@ -30,6 +30,31 @@ class EnvironmentProxiesTest {
     }
 
     @Test
+    void cidrRangesAndIpv6LiteralsAreBypassed() {
+        EnvironmentProxies p = EnvironmentProxies.of(Map.of("https_proxy", "http://p:3128",
+                "no_proxy", "10.0.0.0/8,192.168.1.0/24,::1,[fd00::1]:5000"));
+        assertTrue(p.bypassed("10.20.30.40"));
+        assertTrue(p.bypassed("192.168.1.7"));
+        assertFalse(p.bypassed("192.168.2.7"));
+        assertTrue(p.bypassed("[::1]"));
+        assertTrue(p.bypassed("fd00::1"));
+        assertFalse(p.bypassed("11.0.0.1"));
+    }
+
+    @Test
+    void aProxyWithCredentialsOrOverHttpsIsRefusedWithoutQuotingIt() {
+        IllegalArgumentException creds = assertThrows(IllegalArgumentException.class,
+                () -> EnvironmentProxies.of(Map.of("https_proxy", "http://user:s3cret@proxy:3128")));
+        assertTrue(creds.getMessage().contains("credentials") && !creds.getMessage().contains("s3cret"),
+                creds.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EnvironmentProxies.of(Map.of("https_proxy",
+                "https://proxy:3128")));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> EnvironmentProxies.of(Map.of("http_proxy", "http://pw-in^url:3128")));
+        assertFalse(bad.getMessage().contains("pw-in"), bad.getMessage());
+    }
+
+    @Test
     void withoutVariablesTheJdkDecidesAndABadProxyIsNamed() {
         assertEquals(Proxy.NO_PROXY, EnvironmentProxies.of(Map.of()).proxyFor(URI.create("https://x/")));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

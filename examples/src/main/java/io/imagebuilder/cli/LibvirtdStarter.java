@@ -24,9 +24,16 @@ final class LibvirtdStarter {
                     + " libvirtd-start.sh); start libvirtd yourself: systemctl start libvirtd");
         }
         console.println("starting libvirtd if none answers (" + script + " --host-config)");
-        Process p = new ProcessBuilder("bash", script, "--host-config").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.PIPE).start();
-        p.getInputStream().transferTo(console);
+        Process p = new ProcessBuilder("bash", script, "--host-config").redirectErrorStream(true).start();
+        Thread pump = new Thread(() -> { // a daemon that kept the pipe open must not hold the build
+            try {
+                p.getInputStream().transferTo(console);
+            } catch (IOException e) {
+                // the script ended
+            }
+        }, "libvirtd-start-output");
+        pump.setDaemon(true);
+        pump.start();
         if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new IllegalStateException("libvirtd could not be started (" + script + " failed; its output is"

@@ -85,8 +85,8 @@ public final class LibvirtDriver implements MachineDriver {
 
     /** A raw working copy of the disk on a loop device, mounted: see {@link HostDisk}. */
     @Override
-    public HostSystem openOnHost(Path disk, StepContext ctx) throws Exception {
-        return HostDisk.open(disk, ctx);
+    public HostSystem openOnHost(Path disk, String loginUser, StepContext ctx) throws Exception {
+        return HostDisk.open(disk, loginUser, ctx);
     }
 
     /** libvirt answers, and the user it runs QEMU as can enter the folders of {@code paths}. */

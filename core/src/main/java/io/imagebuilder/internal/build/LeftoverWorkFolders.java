@@ -109,22 +109,9 @@ public final class LeftoverWorkFolders {
      */
     private static void killProcessesNaming(Path dir) {
         String path = dir.toAbsolutePath().toString();
-        ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(path)).orElse(false) || rootedIn(p, path))
-                .forEach(p -> {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.onExit().completeOnTimeout(p, 5, TimeUnit.SECONDS).join();
-                });
-    }
-
-    private static boolean rootedIn(ProcessHandle p, String dir) {
-        try {
-            String root = Files.readSymbolicLink(Path.of("/proc", String.valueOf(p.pid()), "root")).toString();
-            return root.startsWith(dir + "/");
-        } catch (IOException | SecurityException | UnsupportedOperationException e) {
-            return false;
-        }
+        HostProcesses.rootedIn(dir).forEach(HostProcesses::kill);
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(path)).orElse(false))
+                .forEach(HostProcesses::kill);
     }
 
     private static void run(String... command) {
@@ -139,10 +126,18 @@ public final class LeftoverWorkFolders {
         }
     }
 
-    /** Deletes a folder and everything in it; a folder that is not there is fine. */
+    /**
+     * Deletes a folder and everything in it; a folder that is not there is fine. A folder with something still
+     * mounted below it is refused: the walk would go down into the mount (a chroot's bind of the host's /dev).
+     */
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
+        }
+        List<String> mounted = mountsUnder(dir);
+        if (!mounted.isEmpty()) {
+            throw new IOException("not deleting " + dir + ": still mounted below it: " + String.join(", ", mounted)
+                    + " (umount -l them, then delete it)");
         }
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

@@ -14,9 +14,12 @@ import java.nio.file.Path;
 final class MountDiskStep implements Step {
 
     private final MachineDriver driver;
+    private final String loginUser;
 
-    MountDiskStep(MachineDriver driver) {
+    /** @param loginUser the template's SSH user, whose home the commands get */
+    MountDiskStep(MachineDriver driver, String loginUser) {
         this.driver = driver;
+        this.loginUser = loginUser;
     }
 
     @Override
@@ -27,7 +30,7 @@ final class MountDiskStep implements Step {
     @Override
     public void run(StepContext ctx) throws Exception {
         Path disk = ctx.require(BuildKeys.DISK);
-        HostSystem system = driver.openOnHost(disk, ctx);
+        HostSystem system = driver.openOnHost(disk, loginUser, ctx);
         ctx.put(BuildKeys.HOST_SYSTEM, system);
         ctx.put(BuildKeys.SESSION, system.session());
     }

@@ -70,7 +70,7 @@ public final class StagePlanner {
                     src instanceof Source.Parent ? parentImage : Optional.empty(), machine.diskSizeMb()));
         }
         if (chroot) {
-            steps.add(new MountDiskStep(driver));
+            steps.add(new MountDiskStep(driver, t.communicator().username()));
             steps.addAll(provisionSteps(t, last));
             steps.add(new UnmountDiskStep());
         } else if (needsVm(t, last)) {
@@ -105,7 +105,7 @@ public final class StagePlanner {
         }
         sourceDisk(src).map(Source.DiskImage::location).or(() -> src instanceof Source.Iso iso
                 ? Optional.of(iso.url()) : Optional.empty()).filter(l -> !l.contains("://") || l.startsWith("file:"))
-                .ifPresent(l -> paths.add(Path.of(l.startsWith("file://") ? l.substring("file://".length()) : l)));
+                .ifPresent(l -> paths.add(l.startsWith("file:") ? Path.of(java.net.URI.create(l)) : Path.of(l)));
         return paths.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     }
 

@@ -24,6 +24,9 @@ final class WorkDirStep implements Step {
         Files.createDirectories(ctx.workDir());
         // The user libvirt runs QEMU as must pass through (the files it gets from libvirt); nobody lists them.
         Files.setPosixFilePermissions(ctx.workDir(), PosixFilePermissions.fromString("rwx--x--x"));
+        if (ctx.workDir().getParent().getFileName().toString().equals(".work")) { // OUTPUT/.work, made just now
+            Files.setPosixFilePermissions(ctx.workDir().getParent(), PosixFilePermissions.fromString("rwx--x--x"));
+        }
         LeftoverWorkFolders.claim(ctx.workDir());
     }
 

@@ -47,8 +47,8 @@ public final class CloudsYaml {
         try (Reader r = Files.newBufferedReader(file)) {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
         } catch (MarkedYAMLException e) { // its message quotes the line, which may hold a password
-            throw new IllegalArgumentException(file + " line " + (e.getProblemMark().getLine() + 1)
-                    + ": not valid YAML (" + e.getProblem() + ")");
+            throw new IllegalArgumentException(file + (e.getProblemMark() != null ? " line "
+                    + (e.getProblemMark().getLine() + 1) : "") + ": not valid YAML (" + e.getProblem() + ")");
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -42,6 +42,9 @@ public final class HostCheck {
     }
 
     public static List<String> problems(String uri, Collection<Path> paths) {
+        if (uri.matches("^[\\w+]+://[^/].*")) { // qemu+ssh://host/system: a host name, not qemu:///system
+            return List.of(); // a remote libvirtd's user says nothing about this host's folders
+        }
         Connect connection;
         try {
             connection = Libvirt.connect(uri);
@@ -93,12 +96,11 @@ public final class HostCheck {
                 }
             }
         }
-        for (Path folder : cannotEnter(user, folders)) {
-            for (Path p : paths) {
-                if (p.toAbsolutePath().normalize().startsWith(folder)) {
-                    blockedBy.putIfAbsent(folder, p);
-                }
-            }
+        List<Path> closed = cannotEnter(user, folders);
+        for (Path p : paths) { // the first closed folder on each path: the ones below it follow from it
+            Path abs = p.toAbsolutePath().normalize();
+            closed.stream().filter(abs::startsWith).min(java.util.Comparator.comparingInt(Path::getNameCount))
+                    .ifPresent(folder -> blockedBy.putIfAbsent(folder, p));
         }
         List<String> problems = new ArrayList<>();
         blockedBy.forEach((folder, path) -> problems.add("QEMU runs as " + user.describe() + " (libvirt's"
@@ -121,8 +123,24 @@ public final class HostCheck {
         return folders;
     }
 
-    /** Asks the kernel, as QEMU's user, which folders it cannot search; nothing when setpriv is missing. */
+    /**
+     * Asks the kernel, as QEMU's user, which folders it cannot search (ACLs and groups count); where that cannot
+     * be asked (not root, no setpriv), the folders that others may not search.
+     */
     private static List<Path> cannotEnter(QemuUser user, List<Path> folders) {
+        return askedAs(user, folders).orElseGet(() -> folders.stream().filter(f -> !othersMaySearch(f)).toList());
+    }
+
+    private static boolean othersMaySearch(Path folder) {
+        try {
+            return Files.getPosixFilePermissions(folder).contains(java.nio.file.attribute.PosixFilePermission
+                    .OTHERS_EXECUTE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return true; // cannot tell: let libvirt say
+        }
+    }
+
+    private static java.util.Optional<List<Path>> askedAs(QemuUser user, List<Path> folders) {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(),
                 user.name().isPresent() ? "--init-groups" : "--clear-groups", "sh", "-c",
                 "for d; do [ -x \"$d\" ] || printf '%s\\n' \"$d\"; done", "sh"));
@@ -132,14 +150,14 @@ public final class HostCheck {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                return List.of();
+                return java.util.Optional.empty();
             }
-            return out.lines().filter(l -> !l.isEmpty()).map(Path::of).toList();
+            return java.util.Optional.of(out.lines().filter(l -> !l.isEmpty()).map(Path::of).toList());
         } catch (IOException e) {
-            return List.of();
+            return java.util.Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return List.of();
+            return java.util.Optional.empty();
         }
     }
 

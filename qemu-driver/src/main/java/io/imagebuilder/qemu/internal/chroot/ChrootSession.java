@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The chroot executor's {@link GuestSession}: each command runs as root in {@code chroot ROOT /bin/sh -c}, with
- * the environment an SSH login as root would have (and this host's proxy variables, as the guest's traffic went
+ * the environment of a login (HOME the template's SSH user's home) (and this host's proxy variables, as the guest's traffic went
  * through this host anyway); files go in through the chroot's own {@code cat} and {@code tar}, so a symbolic link
  * in the image can never lead a write out of it.
  */
@@ -31,9 +31,12 @@ final class ChrootSession implements GuestSession {
             "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY");
 
     private final Path root;
+    private final String home;
 
-    ChrootSession(Path root) {
+    /** @param home the login user's home: $HOME of every command (the seal finds the build key there) */
+    ChrootSession(Path root, String home) {
         this.root = root;
+        this.home = home;
     }
 
     @Override
@@ -82,7 +85,7 @@ final class ChrootSession implements GuestSession {
         Map<String, String> env = pb.environment();
         Map<String, String> host = Map.copyOf(env);
         env.clear();
-        env.putAll(Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME", "/root",
+        env.putAll(Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME", home,
                 "USER", "root", "LOGNAME", "root", "SHELL", "/bin/sh", "LANG", "C.UTF-8"));
         PROXY_VARIABLES.stream().filter(host::containsKey).forEach(v -> env.put(v, host.get(v)));
         pb.redirectInput(stdin != null ? ProcessBuilder.Redirect.from(stdin.toFile())
