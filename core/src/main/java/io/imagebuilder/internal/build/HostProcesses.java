@@ -24,8 +24,8 @@ public final class HostProcesses {
                 } catch (IOException | SecurityException | UnsupportedOperationException e) {
                     return false; // ended meanwhile, or not ours to see
                 }
-            }).map(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString()))).flatMap(java.util.Optional::stream)
-                    .toList();
+            }).map(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString())))
+                    .flatMap(java.util.Optional::stream).toList();
         } catch (IOException e) {
             return List.of();
         }

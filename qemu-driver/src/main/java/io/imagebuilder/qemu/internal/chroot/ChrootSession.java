@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The chroot executor's {@link GuestSession}: each command runs as root in {@code chroot ROOT /bin/sh -c}, with
- * the environment of a login (HOME the template's SSH user's home) (and this host's proxy variables, as the guest's traffic went
- * through this host anyway); files go in through the chroot's own {@code cat} and {@code tar}, so a symbolic link
- * in the image can never lead a write out of it.
+ * the environment of a login (HOME the template's SSH user's home) and this host's proxy variables (the guest's
+ * traffic went through this host anyway); files go in through the chroot's own {@code cat} and {@code tar}, so a
+ * symbolic link in the image can never lead a write out of it.
  */
 final class ChrootSession implements GuestSession {
 
