@@ -8,7 +8,7 @@ set -euo pipefail
 target=$1 size_mb=$2 suite=$3 mirror=$4 pubkey=$5 extra=${6:-} proxy=${7:-} cache=${8:-}
 
 [ "$(id -u)" = 0 ] || { echo "bootstrap source needs root (loop devices, mount, chroot)" >&2; exit 2; }
-logged() { "$@" 2>&1 | sed -u 's/^/| /'; }
+logged() { "$@" 2>&1 | tr '\r' '\n' | sed -u 's/^/| /'; }   # dpkg redraws its progress with CR
 # Only the tools that are missing, and nothing else upgraded on the host.
 missing=()
 for tool in debootstrap:debootstrap sfdisk:fdisk qemu-img:qemu-utils partx:util-linux mkfs.ext4:e2fsprogs; do

@@ -233,6 +233,8 @@ class EndToEndIT {
         long seconds = (System.nanoTime() - start) / 1_000_000_000;
         System.out.println("unchanged rebuild (CLI, own JVM) took " + seconds + " s");
         assertEquals(0, run.status(), run.output());
+        assertTrue(run.output().contains("publish: the final image goes to OpenStack "), "said before the build"
+                + " where it publishes: " + run.output());
         assertTrue(run.output().contains("reused  ci-base") && run.output().contains("reused  visa-ci"),
                 run.output());
         assertTrue(run.output().contains("not uploaded again") && run.output().contains("published image "

@@ -1,5 +1,6 @@
 package io.imagebuilder.internal.steps;
 
+import io.imagebuilder.BuildEvent;
 import io.imagebuilder.pipeline.Step;
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.spi.MachineDriver;
@@ -51,8 +52,9 @@ final class StartVmStep implements Step {
                 ctx.workDir().resolve("serial.log"), guestSshPort);
         MachineInstance vm = driver.start(spec, ctx);
         ctx.put(BuildKeys.MACHINE, vm);
-        ctx.info("VM " + vm.name() + " started; ssh forwarded from " + vm.sshHost() + ":" + vm.sshPort()
-                + vm.vncAddress().map(v -> "; watch it at " + v).orElse(""));
+        // the driver said how it started (and where to watch) in a line of its own: this one is for the log
+        ctx.log(BuildEvent.Level.DEBUG, "VM " + vm.name() + " started; ssh forwarded from " + vm.sshHost() + ":"
+                + vm.sshPort() + vm.vncAddress().map(v -> "; watch it at " + v).orElse(""));
     }
 
     @Override

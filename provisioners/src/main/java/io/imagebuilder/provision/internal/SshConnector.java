@@ -347,7 +347,7 @@ final class SshConnector implements AutoCloseable {
     }
 
     /** A long boot (a TCG guest, an installer) says what the console shows meanwhile. */
-    private String stillWaiting(long nanos, Supplier<List<String>> serialTail) {
+    String stillWaiting(long nanos, Supplier<List<String>> serialTail) {
         List<String> tail = serialTail == null ? List.of() : serialTail.get();
         String last = tail.stream().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> b).orElse("");
         return "still waiting for SSH on " + where() + " after " + TimeUnit.NANOSECONDS.toSeconds(nanos) + " s"

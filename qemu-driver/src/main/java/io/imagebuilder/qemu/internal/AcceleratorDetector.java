@@ -41,8 +41,8 @@ public final class AcceleratorDetector {
 
     public Choice choose(Accelerator requested) {
         return switch (requested) {
-            case KVM -> new Choice(Accelerator.KVM, "KVM forced by the template");
-            case TCG -> new Choice(Accelerator.TCG, "TCG forced by the template");
+            case KVM -> new Choice(Accelerator.KVM, "KVM, as asked (machine.accelerator or --accelerator)");
+            case TCG -> new Choice(Accelerator.TCG, "TCG, as asked (machine.accelerator or --accelerator)");
             case AUTO -> detect();
         };
     }

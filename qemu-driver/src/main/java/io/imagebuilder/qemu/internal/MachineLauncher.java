@@ -56,8 +56,8 @@ public final class MachineLauncher {
                         ctx.info("domain " + spec.name() + " started in " + ms + " ms (" + accel.accelerator()
                                 + ", " + spec.machine().cpus() + " CPU, " + spec.machine().memoryMb()
                                 + " MB); SSH: 127.0.0.1:" + port + " -> guest port " + spec.guestSshPort()
-                                + "; serial log: " + spec.serialLog());
-                        vnc.ifPresent(v -> ctx.info("watch the console: " + v));
+                                + "; serial log: " + spec.serialLog() + vnc.map(v -> "; watch the console: " + v)
+                                .orElse(""));
                         if (!spec.machine().headless()) {
                             vnc.ifPresent(v -> ConsoleViewer.open(v, System.getenv(), ctx));
                         }
