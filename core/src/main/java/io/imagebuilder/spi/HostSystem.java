@@ -1,5 +1,6 @@
 package io.imagebuilder.spi;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -17,5 +18,5 @@ public interface HostSystem extends AutoCloseable {
 
     /** Restores what was changed for the chroot, stops what runs in it, unmounts and detaches; idempotent. */
     @Override
-    void close() throws Exception;
+    void close() throws IOException;
 }
