@@ -4,6 +4,7 @@ import io.imagebuilder.internal.build.BuildContext;
 import io.imagebuilder.internal.build.BuildServices;
 import io.imagebuilder.internal.build.BuildSettings;
 import io.imagebuilder.internal.build.ChainBuild;
+import io.imagebuilder.internal.build.HostProcesses;
 import io.imagebuilder.internal.build.Preflight;
 import io.imagebuilder.internal.steps.ExecutorChoice;
 import io.imagebuilder.internal.steps.StagePlanner;
@@ -266,16 +267,8 @@ public final class ImageBuilder {
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }
-        return isRoot() ? Path.of("/var/cache/imagebuilder")
+        return HostProcesses.isRoot() ? Path.of("/var/cache/imagebuilder")
                 : Path.of(System.getProperty("user.home"), ".cache", "imagebuilder");
-    }
-
-    private static boolean isRoot() {
-        try {
-            return ((Number) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
-        } catch (java.io.IOException | RuntimeException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
     }
 
     /** The options set so far, with their defaults. Every value is immutable, so a shallow copy is a copy. */

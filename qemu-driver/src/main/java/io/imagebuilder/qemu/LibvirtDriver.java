@@ -32,6 +32,7 @@ public final class LibvirtDriver implements MachineDriver {
 
     private final String uri;
     private final MachineLauncher launcher;
+    private volatile Boolean nativeSpeed; // null until asked
 
     /**
      * For {@link java.util.ServiceLoader}: connects to {@code LIBVIRT_DEFAULT_URI} (libvirt's own variable) when
@@ -72,10 +73,13 @@ public final class LibvirtDriver implements MachineDriver {
         DiskConverter.convert(source, target, output, ctx);
     }
 
-    /** KVM really works here (the accelerator auto would choose). */
+    /** KVM really works here (the accelerator auto would choose); asked of the host once. */
     @Override
     public boolean runsAtNativeSpeed() {
-        return new AcceleratorDetector().choose(Accelerator.AUTO).accelerator() == Accelerator.KVM;
+        if (nativeSpeed == null) {
+            nativeSpeed = new AcceleratorDetector().choose(Accelerator.AUTO).accelerator() == Accelerator.KVM;
+        }
+        return nativeSpeed;
     }
 
     @Override

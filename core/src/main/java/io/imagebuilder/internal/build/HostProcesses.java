@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Processes of this host that belong to a build's folder: rooted in it (a chroot's commands and daemons). */
+/**
+ * This process and the host's others: whether we run as root, and the processes that belong to a build's folder
+ * (rooted in it: a chroot's commands and daemons).
+ */
 public final class HostProcesses {
 
     private HostProcesses() {
@@ -28,6 +31,15 @@ public final class HostProcesses {
                     .flatMap(java.util.Optional::stream).toList();
         } catch (IOException e) {
             return List.of();
+        }
+    }
+
+    /** Whether this process runs as root (uid 0, whatever its user is called). */
+    public static boolean isRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException | RuntimeException e) {
+            return "root".equals(System.getProperty("user.name"));
         }
     }
 

@@ -32,10 +32,12 @@ import java.util.Optional;
 public record Transport(Optional<SSLContext> ssl, boolean verifyHostnames, EnvironmentProxies proxies) {
 
     private static final ThreadLocal<Transport> CURRENT = new ThreadLocal<>();
+    private static final Transport JDK_DEFAULT = new Transport(Optional.empty(), true,
+            EnvironmentProxies.of(java.util.Map.of()));
 
     /** The JDK's trust store, no proxy but the JDK's own. */
     public static Transport jdkDefault() {
-        return new Transport(Optional.empty(), true, EnvironmentProxies.of(java.util.Map.of()));
+        return JDK_DEFAULT;
     }
 
     public static Transport of(OpenStackCredentials.Connection c) {

@@ -52,7 +52,7 @@ public final class HostDisk implements HostSystem {
 
     /** Root and losetup are needed; said before anything starts. */
     public static Optional<String> cannotOpen() {
-        if (!isRoot()) {
+        if (!HostProcesses.isRoot()) {
             return Optional.of("the chroot executor needs root (loop devices, mount, chroot)");
         }
         if (!Files.isExecutable(Path.of("/usr/sbin/losetup")) && !Files.isExecutable(Path.of("/sbin/losetup"))) {
@@ -266,13 +266,5 @@ public final class HostDisk implements HostSystem {
             throw new IOException("closing the chroot of " + dir + ": " + String.join("; ", failures));
         }
         Files.deleteIfExists(root);
-    }
-
-    private static boolean isRoot() {
-        try {
-            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
-        } catch (IOException | RuntimeException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
     }
 }
