@@ -37,7 +37,16 @@ mkdir -p "$STATE_DIR"
 exec 9>"$STATE_DIR/libvirtd-start.lock"
 flock -w "$TIMEOUT" 9 || die "another libvirtd-start.sh held the lock for ${TIMEOUT}s"
 
-alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A pid file left in /run by a machine that was stopped may name a pid reused since: check the name, and that
+# the process is not a zombie.
+alive() {
+    local pid
+    pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] \
+        && ps -o comm=,stat= -p "$pid" 2>/dev/null | grep -qE "^$(basename "$1" .pid) +[^Z]"
+}
+# virtlogd serves QEMU's logs under the host's configuration (stdio_handler "logd"). Its socket files outlive
+# it when a machine is stopped, so ask it (through its admin socket) rather than look for them.
+virtlogd_answers() { timeout 10 virt-admin -c virtlogd:///system version >/dev/null 2>&1; }
 answers() { timeout 10 virsh -c qemu:///system version >/dev/null 2>&1; }
 
 install_missing() {
@@ -99,14 +108,18 @@ running_mode=$(cat "$LIBVIRTD_MODE" 2>/dev/null || echo unknown)
 if alive "$LIBVIRTD_PID" && [ "$running_mode" != "$mode" ]; then
     stop_ours
 fi
-if alive "$LIBVIRTD_PID" && answers && { alive "$VIRTLOGD_PID" || [ -S /run/libvirt/virtlogd-sock ]; }; then
+if alive "$LIBVIRTD_PID" && answers && virtlogd_answers; then
     exit 0
 fi
 
-if ! alive "$VIRTLOGD_PID" && [ ! -S /run/libvirt/virtlogd-sock ]; then
+if ! virtlogd_answers; then
     log "starting virtlogd"
-    rm -f "$VIRTLOGD_PID"
+    if alive "$VIRTLOGD_PID"; then kill "$(cat "$VIRTLOGD_PID")"; fi
+    for _ in $(seq 1 100); do alive "$VIRTLOGD_PID" || break; sleep 0.1; done
+    rm -f "$VIRTLOGD_PID" /run/libvirt/virtlogd-sock /run/libvirt/virtlogd-admin-sock
     virtlogd -d -p "$VIRTLOGD_PID" 9>&-  # the daemons must not inherit the lock
+    for _ in $(seq 1 100); do virtlogd_answers && break; sleep 0.1; done
+    virtlogd_answers || die "virtlogd did not answer within 10 s"
 fi
 if ! alive "$LIBVIRTD_PID"; then
     if answers; then

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -48,6 +51,9 @@ class StockLibvirtIT {
     static void startLibvirtdAsTheHostHasIt() throws Exception {
         Fixtures.startLibvirtd(); // installs the packages on a fresh machine
         confBefore = sha256(QEMU_CONF);
+        // As a machine that was stopped leaves it: virtlogd's pid file and socket in /run, no process. The
+        // fixture's configuration does not need virtlogd; the host's does.
+        leaveAStaleVirtlogdSocket();
         Fixtures.run(600, List.of("bash", Fixtures.TOP.resolve("qemu-driver/scripts/libvirtd-start.sh").toString(),
                 "--host-config"));
         String caps = Fixtures.run(60, List.of("virsh", "-c", "qemu:///system", "capabilities"));
@@ -67,6 +73,7 @@ class StockLibvirtIT {
     @Test
     void aBuildRunsWithQemuAsLibvirtQemuAndLeavesTheHostsConfigurationAlone() throws Exception {
         Path out = DIR.resolve("output");
+        Fixtures.run(60, List.of("rm", "-rf", out.toString())); // a VM must start: nothing from an earlier run
         BuildResult result = ImageBuilder.from(template(guestCopy())).outputDirectory(out)
                 .cacheDirectory(DIR.resolve("cache")).build();
         assertTrue(Files.size(result.image()) > 0);
@@ -87,6 +94,16 @@ class StockLibvirtIT {
                 && e.getMessage().contains("cannot enter " + closed)
                 && e.getMessage().contains("setfacl -m u:libvirt-qemu:x " + closed), e.getMessage());
         assertFalse(Files.exists(out.resolve(".work")), "nothing made");
+    }
+
+    private static void leaveAStaleVirtlogdSocket() throws Exception {
+        Fixtures.run(60, List.of("sh", "-c", "pkill -x virtlogd; for i in $(seq 50); do"
+                + " pgrep -r RSD -x virtlogd >/dev/null || break; sleep 0.1; done"));
+        Path socket = Path.of("/run/libvirt/virtlogd-sock");
+        Files.deleteIfExists(socket);
+        try (ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.bind(UnixDomainSocketAddress.of(socket)); // closing leaves the file, refusing connections
+        }
     }
 
     /** The test guest, copied where libvirt-qemu can read it (the fixture keeps it in root's home). */
