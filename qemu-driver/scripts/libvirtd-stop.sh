@@ -9,7 +9,8 @@ stop() {
     [ -s "$pidfile" ] || return 0
     local pid
     pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
+    # after a machine restart the pid file may name another process
+    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]; then
         kill "$pid"
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         if kill -0 "$pid" 2>/dev/null; then
