@@ -31,6 +31,10 @@ public sealed interface BuildEvent {
     /** A line the guest printed: a provisioner's stdout/stderr, or the serial console. */
     record GuestOutput(String stage, String source, Stream stream, String line) implements BuildEvent {}
 
+    /** A check of {@code verify} ended; {@code detail} says what it saw (or, when it failed, why). */
+    record CheckFinished(String stage, String check, boolean passed, Duration took, String detail)
+            implements BuildEvent {}
+
     /** A human-readable message from the build itself. */
     record Message(String stage, Level level, String text) implements BuildEvent {}
 

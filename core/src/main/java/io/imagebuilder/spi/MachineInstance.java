@@ -19,6 +19,11 @@ public interface MachineInstance extends AutoCloseable {
 
     int sshPort();
 
+    /** The host port (on {@link #sshHost()}) forwarded to {@code guestPort}, one of the spec's forwarded ports. */
+    default int forwardedPort(int guestPort) {
+        throw new IllegalArgumentException("guest port " + guestPort + " is not forwarded");
+    }
+
     /** {@code vnc://127.0.0.1:5901} to watch the console, when the VM has a display. */
     Optional<String> vncAddress();
 

@@ -3,6 +3,7 @@ package io.imagebuilder.spi;
 import io.imagebuilder.template.Machine;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,9 +15,22 @@ import java.util.Optional;
  * @param kernelBoot direct kernel boot instead of booting from disk/CD
  * @param serialLog file that receives the serial console
  * @param guestSshPort the guest port to forward a free host port to
+ * @param forwardedPorts more guest TCP ports to forward free host ports to (see
+ *                       {@link MachineInstance#forwardedPort})
  */
 public record MachineSpec(String name, Machine machine, Path disk, Optional<Path> cdrom,
-                          Optional<KernelBoot> kernelBoot, Path serialLog, int guestSshPort) {
+                          Optional<KernelBoot> kernelBoot, Path serialLog, int guestSshPort,
+                          List<Integer> forwardedPorts) {
+
+    public MachineSpec {
+        forwardedPorts = List.copyOf(forwardedPorts);
+    }
+
+    /** A build VM: only the SSH port is forwarded. */
+    public MachineSpec(String name, Machine machine, Path disk, Optional<Path> cdrom,
+                       Optional<KernelBoot> kernelBoot, Path serialLog, int guestSshPort) {
+        this(name, machine, disk, cdrom, kernelBoot, serialLog, guestSshPort, List.of());
+    }
 
     public record KernelBoot(Path kernel, Path initrd, String commandLine) {}
 }

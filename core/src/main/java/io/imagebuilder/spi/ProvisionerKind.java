@@ -1,5 +1,6 @@
 package io.imagebuilder.spi;
 
+import io.imagebuilder.pipeline.Key;
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.template.ProvisionerSpec;
 import io.imagebuilder.template.TemplateException;
@@ -18,6 +19,9 @@ import java.util.TreeMap;
  * VM starts, and when the build runs it.
  */
 public interface ProvisionerKind {
+
+    /** Where a provisioner keeps downloads between builds (see {@link io.imagebuilder.http.DownloadCache}). */
+    Key<Path> DOWNLOAD_CACHE = Key.of("download-cache", Path.class);
 
     /** The {@code type:} written in templates, e.g. {@code guacd}. */
     String type();

@@ -19,12 +19,13 @@ import java.util.Optional;
  * @param httpDirectory folder served to the guest by the embedded HTTP server
  * @param httpContent generated files served beside it (path to content), e.g. a rendered preseed
  * @param variables   the resolved variable values, for plan output and cache digests (secrets masked)
+ * @param verify      how the finished image is verified before it is published, if at all
  */
 public record ImageTemplate(String name, Location location, Optional<String> parent, String description,
                             Source source, Machine machine, Communicator communicator,
                             Optional<Path> httpDirectory, Map<String, String> httpContent,
                             List<ProvisionerSpec> provisioners, Shutdown shutdown, Output output,
-                            Optional<Publish> publish, Map<String, String> variables) {
+                            Optional<Publish> publish, Map<String, String> variables, Optional<Verify> verify) {
 
     public ImageTemplate {
         Objects.requireNonNull(name, "name");
@@ -47,7 +48,7 @@ public record ImageTemplate(String name, Location location, Optional<String> par
                 + ", description=" + description + ", source=" + source + ", machine=" + machine
                 + ", communicator=" + communicator + ", httpDirectory=" + httpDirectory + ", httpContent="
                 + http.append('}') + ", provisioners=" + provisioners + ", shutdown=" + shutdown + ", output="
-                + output + ", publish=" + publish + ", variables=" + variables + "]";
+                + output + ", publish=" + publish + ", variables=" + variables + ", verify=" + verify + "]";
     }
 
     public static Builder builder(String name) {
@@ -69,6 +70,7 @@ public record ImageTemplate(String name, Location location, Optional<String> par
         b.output = output;
         b.publish = publish.orElse(null);
         b.variables.putAll(variables);
+        b.verify = verify.orElse(null);
         return b;
     }
 
@@ -88,6 +90,7 @@ public record ImageTemplate(String name, Location location, Optional<String> par
         private Output output = Output.defaults();
         private Publish publish;
         private final Map<String, String> variables = new LinkedHashMap<>();
+        private Verify verify;
 
         private Builder(String name) {
             this.name = name;
@@ -107,6 +110,7 @@ public record ImageTemplate(String name, Location location, Optional<String> par
         public Builder output(Output v) { this.output = v; return this; }
         public Builder publish(Publish v) { this.publish = v; return this; }
         public Builder variable(String k, String v) { variables.put(k, v); return this; }
+        public Builder verify(Verify v) { this.verify = v; return this; }
 
         public ImageTemplate build() {
             if (source == null) {
@@ -114,7 +118,7 @@ public record ImageTemplate(String name, Location location, Optional<String> par
             }
             return new ImageTemplate(name, location, Optional.ofNullable(parent), description, source, machine,
                     communicator, Optional.ofNullable(httpDirectory), httpContent, provisioners, shutdown, output,
-                    Optional.ofNullable(publish), variables);
+                    Optional.ofNullable(publish), variables, Optional.ofNullable(verify));
         }
     }
 }

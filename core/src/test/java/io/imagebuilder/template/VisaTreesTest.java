@@ -124,7 +124,7 @@ class VisaTreesTest {
             // http content differs by design: packme serves http/ as it is, our layout renders it
             return new ImageTemplate(out.name(), out.location(), out.parent(), out.description(), out.source(),
                     out.machine(), out.communicator(), out.httpDirectory(), Map.of(), out.provisioners(),
-                    out.shutdown(), out.output(), out.publish(), Map.of());
+                    out.shutdown(), out.output(), out.publish(), Map.of(), out.verify());
         }).toList();
     }
 

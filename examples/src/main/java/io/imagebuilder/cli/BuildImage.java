@@ -64,7 +64,7 @@ import java.util.concurrent.Callable;
             "",
             "Shell completion (bash, zsh): source <(build-image generate-completion)"},
         subcommands = {BuildImage.Plan.class, BuildImage.Validate.class, PublishCommand.class,
-            OwnerScriptCommand.class, CleanCommand.class, CommandLine.HelpCommand.class,
+            VerifyCommand.class, OwnerScriptCommand.class, CleanCommand.class, CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class})
 public final class BuildImage implements Callable<Integer> {
 

@@ -59,6 +59,12 @@ final class JsonLinesEvents implements BuildListener {
             f.put("source", e.source());
             f.put("stream", e.stream().name().toLowerCase(java.util.Locale.ROOT));
             f.put("line", e.line());
+        } else if (event instanceof BuildEvent.CheckFinished e) {
+            f.put("stage", e.stage());
+            f.put("check", e.check());
+            f.put("passed", e.passed());
+            f.put("seconds", e.took().toMillis() / 1000.0);
+            f.put("detail", e.detail());
         } else if (event instanceof BuildEvent.Message e) {
             f.put("stage", e.stage());
             f.put("level", e.level().name().toLowerCase(java.util.Locale.ROOT));

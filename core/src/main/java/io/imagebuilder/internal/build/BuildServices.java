@@ -1,6 +1,7 @@
 package io.imagebuilder.internal.build;
 
 import io.imagebuilder.spi.GuestAccess;
+import io.imagebuilder.spi.ImageVerifier;
 import io.imagebuilder.spi.MachineDriver;
 import io.imagebuilder.spi.ProvisionerKind;
 
@@ -14,7 +15,12 @@ import java.util.ServiceLoader;
  * ({@link Preflight} says what a build lacks).
  */
 public record BuildServices(Optional<MachineDriver> driver, Optional<GuestAccess> guestAccess,
-                            Map<String, ProvisionerKind> provisionerKinds) {
+                            Map<String, ProvisionerKind> provisionerKinds, Optional<ImageVerifier> verifier) {
+
+    public BuildServices(Optional<MachineDriver> driver, Optional<GuestAccess> guestAccess,
+                         Map<String, ProvisionerKind> provisionerKinds) {
+        this(driver, guestAccess, provisionerKinds, Optional.empty());
+    }
 
     public BuildServices {
         provisionerKinds = Map.copyOf(provisionerKinds);
@@ -24,6 +30,7 @@ public record BuildServices(Optional<MachineDriver> driver, Optional<GuestAccess
     public static BuildServices of(Optional<MachineDriver> driver, Optional<GuestAccess> guestAccess,
                                    Map<String, ProvisionerKind> provisionerKinds) {
         return new BuildServices(driver.or(() -> ServiceLoader.load(MachineDriver.class).findFirst()),
-                guestAccess.or(() -> ServiceLoader.load(GuestAccess.class).findFirst()), provisionerKinds);
+                guestAccess.or(() -> ServiceLoader.load(GuestAccess.class).findFirst()), provisionerKinds,
+                ServiceLoader.load(ImageVerifier.class).findFirst());
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,13 +42,13 @@ public final class StageDigest {
         // Records print every component. Left out: the variables (their values are already in the fields that
         // use them, and a value no field uses, such as a --var meant for another stage, changes nothing) and
         // the location. Added: what toString masks or abbreviates (secrets, generated http files).
-        // The executor is left out too: a chroot and a VM make the same image.
+        // The executor and the verification are left out too: they do not change the image.
         Machine m = t.machine();
         Machine machine = new Machine(m.cpus(), m.memoryMb(), m.diskSizeMb(), m.accelerator(), m.headless(),
                 m.qemuArgs());
         ImageTemplate bare = new ImageTemplate(t.name(), Location.UNKNOWN, t.parent(), t.description(), t.source(),
                 machine, t.communicator(), t.httpDirectory(), t.httpContent(), t.provisioners(), t.shutdown(),
-                t.output(), t.publish(), Map.of());
+                t.output(), t.publish(), Map.of(), Optional.empty());
         update(md, portable(bare.toString(), t));
         t.communicator().password().ifPresent(p -> update(md, "password=" + p.reveal()));
         new TreeMap<>(t.httpContent()).forEach((path, content) -> update(md, "http " + path + "=" + content));

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** File digests, and checks of a source file against the template's {@link Checksum}. */
-final class Checksums {
+public final class Checksums {
 
     /** {@code HEX  name}, {@code HEX *name} (sha256sum) or {@code SHA256 (name) = HEX} (BSD). */
     private static final Pattern GNU_LINE = Pattern.compile("([0-9a-fA-F]{32,128})\\s+\\*?(?:\\./)?(\\S.*)");
@@ -28,7 +28,7 @@ final class Checksums {
         return digest(file, "SHA-256");
     }
 
-    static String digest(Path file, String algorithm) throws IOException {
+    public static String digest(Path file, String algorithm) throws IOException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance(algorithm);
@@ -45,7 +45,7 @@ final class Checksums {
     }
 
     /** Checks {@code file} against {@code expected}; throws naming both values on a mismatch. */
-    static void verify(Path file, Checksum.Digest expected) throws IOException {
+    public static void verify(Path file, Checksum.Digest expected) throws IOException {
         String actual = digest(file, expected.jdkAlgorithm());
         if (!actual.equals(expected.hex())) {
             throw new IOException(file + ": " + expected.algorithm() + " checksum mismatch: expected "

@@ -1,25 +1,16 @@
 package io.imagebuilder.internal.steps;
 
-import io.imagebuilder.http.EnvironmentProxies;
-import io.imagebuilder.internal.build.ImageFiles;
+import io.imagebuilder.http.DownloadCache;
 import io.imagebuilder.pipeline.Step;
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.template.Checksum;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -48,23 +39,14 @@ final class FetchSourceStep implements Step {
         Optional<Checksum.Digest> expected = checksum.isEmpty() ? Optional.empty() : Optional.of(expected(ctx));
         Path file;
         if (isUrl(location)) {
-            file = cacheDir.resolve("downloads").resolve(cacheName(location));
-            if (Files.exists(file) && expected.isPresent() && !matches(file, expected.get())) {
-                ctx.info("cached " + file + " does not match " + expected.get() + ": downloading it again");
-                Files.delete(file);
-            }
-            if (Files.exists(file)) {
-                ctx.info("using cached " + file + " for " + location);
-            } else {
-                download(location, file, ctx);
-            }
+            file = DownloadCache.fetch(location, expected, cacheDir.resolve("downloads"), ctx);
         } else {
             file = Path.of(location.startsWith("file://") ? URI.create(location).getPath() : location);
             if (!Files.isRegularFile(file)) {
                 throw new IOException("source file " + file + " does not exist");
             }
         }
-        if (expected.isPresent()) {
+        if (expected.isPresent() && !isUrl(location)) {
             ctx.info("checking " + file.getFileName() + " against " + expected.get());
             Checksums.verify(file, expected.get());
         }
@@ -80,7 +62,7 @@ final class FetchSourceStep implements Step {
         String text;
         if (isUrl(list)) {
             ctx.info("reading checksums from " + list);
-            HttpResponse<String> response = client().send(HttpRequest.newBuilder(URI.create(list)).build(),
+            HttpResponse<String> response = DownloadCache.client().send(HttpRequest.newBuilder(URI.create(list)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IOException("download of checksum list " + list + " failed: HTTP "
@@ -95,55 +77,7 @@ final class FetchSourceStep implements Step {
                 "checksum list " + list + " has no line for " + name));
     }
 
-    private static boolean matches(Path file, Checksum.Digest expected) throws IOException {
-        return Checksums.digest(file, expected.jdkAlgorithm()).equals(expected.hex());
-    }
-
-    /** Follows redirects, through the proxies the environment names (https_proxy, no_proxy, ...). */
-    private static HttpClient client() {
-        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .proxy(EnvironmentProxies.of(System.getenv())).build();
-    }
-
     private static boolean isUrl(String s) {
         return s.startsWith("http://") || s.startsWith("https://");
-    }
-
-    private static void download(String url, Path target, StepContext ctx) throws Exception {
-        Files.createDirectories(target.getParent());
-        Path part = ImageFiles.partOf(target);
-        HttpResponse<InputStream> response = client().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() != 200) {
-            response.body().close();
-            throw new IOException("download of " + url + " failed: HTTP " + response.statusCode());
-        }
-        long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        ctx.info("downloading " + url + (total > 0 ? " (" + total / (1 << 20) + " MiB)" : ""));
-        try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(part)) {
-            byte[] buf = new byte[1 << 16];
-            long done = 0;
-            long reported = 0;
-            for (int n; (n = in.read(buf)) > 0; ) {
-                ctx.cancellation().check();
-                out.write(buf, 0, n);
-                done += n;
-                if (done - reported >= (8 << 20)) {
-                    ctx.progress(done, total);
-                    reported = done;
-                }
-            }
-            ctx.progress(done, total);
-        } catch (Exception e) {
-            Files.deleteIfExists(part);
-            throw e;
-        }
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String cacheName(String url) throws NoSuchAlgorithmException {
-        String base = url.substring(url.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
-        byte[] h = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(h, 0, 8) + "-" + (base.isEmpty() ? "download" : base);
     }
 }

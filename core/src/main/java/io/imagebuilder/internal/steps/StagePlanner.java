@@ -86,6 +86,7 @@ public final class StagePlanner {
             steps.add(new ShutdownStep(t.shutdown()));
         }
         steps.add(new ConvertStep(driver, t.output(), output.image()));
+        t.verify().ifPresent(v -> steps.add(new VerifyStep(v, driver, build.services().verifier().orElse(null))));
         if (!last && usesBuildKey(t)) {
             steps.add(BuildKeyFiles.keep(output));
         }
@@ -113,7 +114,8 @@ public final class StagePlanner {
     private List<Step> provisionSteps(ImageTemplate t, boolean last) {
         List<Step> steps = new ArrayList<>();
         for (ProvisionerSpec p : t.provisioners()) {
-            steps.add(new ProvisionStep(p.displayName(), Provisioners.of(p, build.services().provisionerKinds())));
+            steps.add(new ProvisionStep(p.displayName(), Provisioners.of(p, build.services().provisionerKinds()),
+                    build.settings().cacheDir().resolve("downloads")));
         }
         if (last && needsSsh(t, last)) {
             steps.add(new SealImageStep());

@@ -9,6 +9,7 @@ import io.imagebuilder.template.Output;
 import io.imagebuilder.template.Publish;
 import io.imagebuilder.template.Secret;
 import io.imagebuilder.template.Shutdown;
+import io.imagebuilder.template.Verify;
 import io.imagebuilder.template.internal.YNode.YSeq;
 
 import java.nio.file.Files;
@@ -54,6 +55,7 @@ final class ImageMapper {
         Output output = top.section("output").map(ImageMapper::output).orElse(Output.defaults());
         b.output(output);
         top.section("publish").ifPresent(s -> publish(s, image.name(), output).ifPresent(b::publish));
+        top.section("verify").ifPresent(s -> verify(s).ifPresent(b::verify));
         top.done();
         return b.build();
     }
@@ -126,6 +128,30 @@ final class ImageMapper {
         } catch (IllegalArgumentException e) {
             s.ctx().problems().error(s.location(), "output: " + e.getMessage());
             return d;
+        }
+    }
+
+    private static Optional<Verify> verify(Section s) {
+        Verify d = Verify.ofDesktop();
+        try {
+            String screen = s.string("screen", d.screenWidth() + "x" + d.screenHeight());
+            if (!screen.matches("\\d{3,4}x\\d{3,4}")) {
+                throw new IllegalArgumentException("screen must be WIDTHxHEIGHT like 1280x800, got '" + screen + "'");
+            }
+            String[] wh = screen.split("x");
+            return Optional.of(new Verify(s.string("owner", d.owner()),
+                    s.parsed("desktop", d.desktop(), Values::bool),
+                    s.parsed("jupyterlab", d.jupyterLab(), Values::bool),
+                    s.strings("kernels"),
+                    Integer.parseInt(wh[0]), Integer.parseInt(wh[1]),
+                    s.string("keyboard_layout", d.keyboardLayout()),
+                    s.string("boot_command"),
+                    s.parsed("timeout", d.timeout(), Values::duration)));
+        } catch (IllegalArgumentException e) {
+            s.ctx().problems().error(s.location(), "verify: " + e.getMessage());
+            return Optional.empty();
+        } finally {
+            s.done();
         }
     }
 

@@ -51,12 +51,17 @@ final class GuestRun {
         proxy.passwords().forEach(ctx.masker()::add);
     }
 
+    StepContext context() {
+        return ctx;
+    }
+
     /** The guest path of a payload file. */
     String remote(String fileName) {
         return remoteDir + "/" + fileName;
     }
 
     void addText(String fileName, String content) throws IOException {
+        Files.createDirectories(payload.resolve(fileName).getParent());
         Files.writeString(payload.resolve(fileName), content, StandardCharsets.UTF_8);
     }
 
@@ -69,12 +74,18 @@ final class GuestRun {
      * The arguments of the prelude's {@code get_source} after DIR for {@code source}; a local source is uploaded
      * as {@code uploadName}.
      */
-    String sourceArgs(SourceRef source, String uploadName) {
+    String sourceArgs(SourceRef source, String uploadName) throws IOException {
         if (source instanceof SourceRef.Url u) {
             return "url " + ShellQuote.quote(u.url());
         }
         if (source instanceof SourceRef.Git g) {
             return "git " + ShellQuote.quote(g.url()) + (g.ref().isEmpty() ? "" : " " + ShellQuote.quote(g.ref()));
+        }
+        if (source instanceof SourceRef.Builtin b) {
+            for (String file : b.files()) {
+                addText(uploadName + "/" + file, Templates.load(b.resourceDir() + "/" + file));
+            }
+            return "dir \"$PAYLOAD/" + uploadName + "\"";
         }
         Path local = ((SourceRef.Local) source).path();
         addUpload(local, uploadName);

@@ -7,6 +7,7 @@ import io.imagebuilder.template.TemplateException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,6 +128,34 @@ final class OptionReader {
                 throw fail(key, "item " + (i + 1) + " must be a string, got " + describe(e));
             }
             out.add(e.toString());
+        }
+        return List.copyOf(out);
+    }
+
+    /** A list of mappings from string keys to string values, e.g. {@code [{url: ..., sha256: ...}]}. */
+    List<Map<String, String>> mapList(String key) {
+        read.add(key);
+        Object v = options.get(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            throw fail(key, "must be a list of mappings, got " + describe(v));
+        }
+        List<Map<String, String>> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Map<?, ?> m)) {
+                throw fail(key, "item " + (i + 1) + " must be a mapping, got " + describe(list.get(i)));
+            }
+            Map<String, String> item = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!(e.getValue() instanceof String || e.getValue() instanceof Number)) {
+                    throw fail(key, "item " + (i + 1) + ": '" + e.getKey() + "' must be a string, got "
+                            + describe(e.getValue()));
+                }
+                item.put(String.valueOf(e.getKey()), e.getValue().toString());
+            }
+            out.add(item);
         }
         return List.copyOf(out);
     }

@@ -1,6 +1,7 @@
 package io.imagebuilder.provision.visa;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,6 +31,23 @@ public sealed interface SourceRef {
         @Override
         public String toString() {
             return url;
+        }
+    }
+
+    /**
+     * Source shipped inside this module (a resource folder next to the provisioners), uploaded to the guest:
+     * {@code source: builtin}.
+     */
+    record Builtin(String resourceDir, List<String> files) implements SourceRef {
+        public static final String KEYWORD = "builtin";
+
+        public Builtin {
+            files = List.copyOf(files);
+        }
+
+        @Override
+        public String toString() {
+            return KEYWORD;
         }
     }
 

@@ -23,6 +23,11 @@ public record VisaPamOptions(SourceRef source, List<String> buildPackages, List<
 
     public static final String TYPE = "visa-pam";
     public static final String DEFAULT_KEY_PATH = "/etc/visa/public.pem";
+    /**
+     * imagebuilder's own module ({@code source: builtin}): VISA's token contract, with an exact user match where
+     * the ILL's module matches a prefix. For hosts that cannot reach the ILL's repository.
+     */
+    public static final SourceRef BUILTIN = new SourceRef.Builtin("pam-visa", List.of("CMakeLists.txt", "pam_visa.c"));
     public static final List<String> DEFAULT_BUILD_PACKAGES = List.of("build-essential", "cmake", "pkg-config",
             "libpam0g-dev", "libssl-dev");
 
@@ -46,7 +51,8 @@ public record VisaPamOptions(SourceRef source, List<String> buildPackages, List<
     public static VisaPamOptions parse(ProvisionerSpec.Custom spec) {
         OptionReader r = new OptionReader(spec);
         String ref = r.string("git_ref", "");
-        SourceRef source = SourceRef.parse(r, "source", r.requiredString("source"), ref);
+        String text = r.requiredString("source");
+        SourceRef source = text.equals(SourceRef.Builtin.KEYWORD) ? BUILTIN : SourceRef.parse(r, "source", text, ref);
         if (!ref.isEmpty() && !(source instanceof SourceRef.Git)) {
             throw r.fail("git_ref", "applies only to a git source, but source is " + source);
         }

@@ -54,7 +54,7 @@ public final class VisaPamProvisioner extends VisaProvisioner<VisaPamOptions> {
         return key.isEmpty() || key.endsWith("\n") ? key : key + "\n";
     }
 
-    static String script(VisaPamOptions o, GuestRun run, boolean withKey) {
+    static String script(VisaPamOptions o, GuestRun run, boolean withKey) throws IOException {
         String keyStep = withKey
                 ? Templates.render("visa-pam-key.sh", Map.of("key_path", ShellQuote.quote(o.keyPath())))
                 : "echo \"no public_key: " + o.keyPath() + " is left to the owner boot script\"\n";

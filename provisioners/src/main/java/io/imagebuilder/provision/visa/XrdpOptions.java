@@ -20,7 +20,10 @@ public record XrdpOptions(List<String> packages, Optional<SourceRef> xrdpSource,
                           List<String> pamArgs, Proxy proxy) implements VisaOptions {
 
     public static final String TYPE = "xrdp";
-    public static final List<String> DEFAULT_PACKAGES = List.of("xrdp", "xorgxrdp");
+    /** xrdp with its Xorg backend; libpam-cap for the last line of the ILL's stack. */
+    public static final List<String> DEFAULT_PACKAGES = List.of("xrdp", "xorgxrdp", "libpam-cap");
+    /** The ILL's arguments: the key the owner boot script writes, and tokens valid for 60 seconds. */
+    public static final List<String> DEFAULT_PAM_ARGS = List.of(VisaPamOptions.DEFAULT_KEY_PATH, "60");
     /** Debian/Ubuntu packages to build xrdp and xorgxrdp from source. */
     public static final List<String> DEFAULT_BUILD_PACKAGES = List.of("build-essential", "autoconf", "automake",
             "libtool", "pkg-config", "nasm", "libssl-dev", "libpam0g-dev", "libx11-dev", "libxfixes-dev",
@@ -37,16 +40,19 @@ public record XrdpOptions(List<String> packages, Optional<SourceRef> xrdpSource,
     /** xrdp and xorgxrdp from the distribution, sessions authenticated by pam_visa.so. */
     public static XrdpOptions defaults() {
         return new XrdpOptions(DEFAULT_PACKAGES, Optional.empty(), Optional.empty(), DEFAULT_BUILD_PACKAGES,
-                DEFAULT_CONFIGURE_OPTIONS, "pam_visa.so", List.of(), Proxy.NONE);
+                DEFAULT_CONFIGURE_OPTIONS, "pam_visa.so", DEFAULT_PAM_ARGS, Proxy.NONE);
     }
 
     public boolean fromSource() {
         return xrdpSource.isPresent();
     }
 
-    /** The {@code auth} line of the xrdp-sesman PAM stack. */
+    /**
+     * The first {@code auth} line of the xrdp-sesman PAM stack (the ILL's): a valid token jumps over pam_deny to
+     * pam_permit; anything else falls through to pam_deny.
+     */
     public String pamAuthLine() {
-        List<String> words = new ArrayList<>(List.of("auth", "required", pamModule));
+        List<String> words = new ArrayList<>(List.of("auth", "[success=2 default=ignore]", pamModule));
         words.addAll(pamArgs);
         return String.join(" ", words);
     }
@@ -66,7 +72,7 @@ public record XrdpOptions(List<String> packages, Optional<SourceRef> xrdpSource,
         if (!module.matches("[A-Za-z0-9_./-]+")) {
             throw r.fail("pam_module", "must be a module file name like pam_visa.so, got '" + module + "'");
         }
-        List<String> args = r.stringList("pam_args", List.of());
+        List<String> args = r.stringList("pam_args", DEFAULT_PAM_ARGS);
         for (String a : args) {
             if (a.isBlank() || a.contains("\n")) {
                 throw r.fail("pam_args", "items must be single words on one line, got '" + a + "'");

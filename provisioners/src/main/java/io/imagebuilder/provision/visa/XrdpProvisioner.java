@@ -3,6 +3,7 @@ package io.imagebuilder.provision.visa;
 import io.imagebuilder.internal.provision.ShellQuote;
 import io.imagebuilder.template.ProvisionerSpec;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,12 +40,14 @@ public final class XrdpProvisioner extends VisaProvisioner<XrdpOptions> {
         return Templates.render("xrdp-sesman.pam", Map.of("auth_line", o.pamAuthLine()));
     }
 
-    static String script(XrdpOptions o, GuestRun run) {
+    static String script(XrdpOptions o, GuestRun run) throws IOException {
         String install;
         if (o.fromSource()) {
-            String xorg = o.xorgxrdpSource()
-                    .map(s -> Templates.render("xrdp-xorgxrdp.sh", Map.of("source", run.sourceArgs(s, "xorgxrdp-source"))))
-                    .orElse("echo \"no xorgxrdp_source: xorgxrdp is not built\"\n");
+            String xorg = "echo \"no xorgxrdp_source: xorgxrdp is not built\"\n";
+            if (o.xorgxrdpSource().isPresent()) {
+                xorg = Templates.render("xrdp-xorgxrdp.sh",
+                        Map.of("source", run.sourceArgs(o.xorgxrdpSource().get(), "xorgxrdp-source")));
+            }
             install = Templates.render("xrdp-source.sh", Map.of(
                     "build_packages", ShellQuote.quoteAll(o.buildPackages()),
                     "source", run.sourceArgs(o.xrdpSource().get(), "xrdp-source"),

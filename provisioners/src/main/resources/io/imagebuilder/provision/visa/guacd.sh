@@ -1,20 +1,12 @@
-step "Installing the guacamole-server build dependencies"
-install_packages {{packages}}
-
-step "Getting the guacamole-server source"
-get_source "$PAYLOAD/src" {{source}}
-cd "$PAYLOAD/src"
-
-step "Building guacamole-server"
-autoreconf -fi
-./configure {{configure_options}}
-make -j"{{jobs}}"
-make install
-ldconfig
-
+{{install}}
 step "Writing /etc/guacamole/guacd.conf"
 install -d -m 755 /etc/guacamole
 install -m 644 -o root -g root "$PAYLOAD/guacd.conf" /etc/guacamole/guacd.conf
+if [ -f /etc/default/guacd ]; then
+    # Debian's guacd service passes -b/-l from here, over guacd.conf
+    sed -i -e 's/^LISTEN_ADDRESS=.*/LISTEN_ADDRESS={{bind_host}}/' -e 's/^LISTEN_PORT=.*/LISTEN_PORT={{bind_port}}/' \
+        /etc/default/guacd
+fi
 
 step "Enabling the guacd service"
 service={{service}}

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static io.imagebuilder.provision.visa.Specs.custom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,20 +25,34 @@ class OptionParsingTest {
     @Test
     void guacdDefaults() {
         GuacdOptions o = GuacdOptions.parse(custom("guacd", Map.of("source", "https://example.org/guac.tar.gz")));
-        assertEquals(new SourceRef.Url("https://example.org/guac.tar.gz"), o.source());
+        assertEquals(Optional.of(new SourceRef.Url("https://example.org/guac.tar.gz")), o.source());
         assertEquals("0.0.0.0", o.bindHost());
         assertEquals(4822, o.bindPort());
         assertEquals(ServiceManager.AUTO, o.service());
         assertEquals(List.of("--with-init-dir=/etc/init.d", "--with-rdp"), o.configureOptions());
         assertTrue(o.buildPackages().contains("libjpeg62-turbo-dev|libjpeg-turbo8-dev|libjpeg-dev"));
         assertEquals(Proxy.NONE, o.proxy());
-        assertEquals(GuacdOptions.of(o.source()), o);
+        assertEquals(GuacdOptions.of(o.source().get()), o);
+    }
+
+    @Test
+    void guacdFromPinnedDebsOrPackages() {
+        String sha = "fb9401df8378545d51c286543250f28de7c1e926408859678f4731aa198de03d";
+        GuacdOptions o = GuacdOptions.parse(custom("guacd", Map.of("debs", List.of(Map.of(
+                "url", "http://deb.debian.org/debian/pool/main/g/guacamole-server/guacd_1.3.0-1+b1_amd64.deb",
+                "sha256", sha)))));
+        GuacdOptions.Install.FromDebs debs = (GuacdOptions.Install.FromDebs) o.install();
+        assertEquals("guacd_1.3.0-1+b1_amd64.deb", debs.debs().get(0).fileName());
+        assertEquals(o, GuacdOptions.parse(custom("guacd", o.toMap())), "toMap reads back the same options");
+        assertEquals(new GuacdOptions.Install.FromPackages(List.of("guacd", "libguac-client-rdp0")),
+                GuacdOptions.parse(custom("guacd", Map.of("packages", List.of("guacd", "libguac-client-rdp0"))))
+                        .install());
     }
 
     @Test
     void localSourceIsResolvedAgainstTheTemplateFolder() {
         GuacdOptions o = GuacdOptions.parse(custom("guacd", Map.of("source", "files/guac.tar.gz")));
-        assertEquals(new SourceRef.Local(Path.of("/templates/visa-base/files/guac.tar.gz")), o.source());
+        assertEquals(Optional.of(new SourceRef.Local(Path.of("/templates/visa-base/files/guac.tar.gz"))), o.source());
         assertEquals(List.of(Path.of("/templates/visa-base/files/guac.tar.gz")),
                 new GuacdProvisioner().localFiles(custom("guacd", Map.of("source", "files/guac.tar.gz"))));
     }
@@ -53,7 +68,15 @@ class OptionParsingTest {
         assertTrue(error(() -> GuacdOptions.parse(custom("guacd", Map.of("source", "x.tgz", "service", "upstart"))))
                 .contains("'service' must be one of auto, systemd, supervisor, init.d, none, got 'upstart'"));
         assertTrue(error(() -> GuacdOptions.parse(custom("guacd", Map.of())))
-                .contains("guacd: option 'source' is required"));
+                .contains("guacd: option 'source' or packages or debs: give exactly one"));
+        assertTrue(error(() -> GuacdOptions.parse(custom("guacd", Map.of("source", "x.tgz", "packages", "guacd"))))
+                .contains("give exactly one"));
+        assertTrue(error(() -> GuacdOptions.parse(custom("guacd", Map.of("debs", List.of(Map.of(
+                "url", "http://deb.example/guacd.deb", "sha256", "abc")))))).contains("'debs' item 1 must have url"
+                + " and sha256 (64 lowercase hex digits)"));
+        assertTrue(error(() -> GuacdOptions.parse(custom("guacd", Map.of("debs", List.of(Map.of(
+                "url", "guacd.deb", "sha256", "a".repeat(64))))))).contains("'debs' item 1: url must be an http(s)"
+                + " URL of a .deb, got 'guacd.deb'"));
         assertTrue(error(() -> GuacdOptions.parse(custom("guacd", Map.of("source", "x.tgz",
                 "http_proxy", "proxy:3128")))).contains("'http_proxy' must be a URL"));
     }
@@ -88,11 +111,11 @@ class OptionParsingTest {
     void xrdpPackagesOrSource() {
         XrdpOptions d = XrdpOptions.parse(custom("xrdp", Map.of()));
         assertEquals(XrdpOptions.defaults(), d);
-        assertEquals("auth required pam_visa.so", d.pamAuthLine());
+        assertEquals("auth [success=2 default=ignore] pam_visa.so /etc/visa/public.pem 60", d.pamAuthLine());
         XrdpOptions s = XrdpOptions.parse(custom("xrdp", Map.of("xrdp_source", "https://h/xrdp-0.10.1.tar.gz",
                 "xorgxrdp_source", "src/xorgxrdp.tar.gz", "pam_args", List.of("debug"))));
         assertTrue(s.fromSource());
-        assertEquals("auth required pam_visa.so debug", s.pamAuthLine());
+        assertEquals("auth [success=2 default=ignore] pam_visa.so debug", s.pamAuthLine());
         assertTrue(error(() -> XrdpOptions.parse(custom("xrdp", Map.of("xorgxrdp_source", "x.tgz"))))
                 .contains("'xorgxrdp_source' needs xrdp_source too"));
         assertTrue(error(() -> XrdpOptions.parse(custom("xrdp", Map.of("xrdp_source", "x.tgz",

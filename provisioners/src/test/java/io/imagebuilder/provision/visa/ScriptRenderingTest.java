@@ -77,17 +77,33 @@ class ScriptRenderingTest {
     }
 
     @Test
+    void guacdFromPinnedDebsChecksThemInTheGuestAndListensOnEveryAddress() throws Exception {
+        GuestRun run = Specs.renderOnly("guacd", work, Proxy.NONE);
+        GuacdOptions o = GuacdOptions.of(new GuacdOptions.Install.FromDebs(List.of(new GuacdOptions.Deb(
+                "http://deb.debian.org/debian/pool/main/g/guacamole-server/guacd_1.3.0-1+b1_amd64.deb",
+                "a".repeat(64)))));
+        String s = full(run, GuacdProvisioner.script(o, run));
+        assertTrue(s.contains("sha256sum -c guacd-debs.sha256"), s);
+        assertTrue(s.contains("apt-get install -y -q --no-install-recommends './guacd_1.3.0-1+b1_amd64.deb'"), s);
+        assertTrue(s.contains("s/^LISTEN_ADDRESS=.*/LISTEN_ADDRESS=0.0.0.0/"), "Debian's unit binds 127.0.0.1");
+        assertFalse(s.contains("autoreconf"));
+    }
+
+    @Test
     void xrdpSesmanUsesTheVisaModule() throws Exception {
         XrdpOptions o = XrdpOptions.defaults();
         List<String> pam = List.of(XrdpProvisioner.pamStack(o).split("\n"));
         assertEquals("#%PAM-1.0", pam.get(0));
-        assertTrue(pam.contains("auth required pam_visa.so"));
+        List<String> auth = pam.stream().filter(l -> l.startsWith("auth")).map(l -> l.replaceAll(" +", " ")).toList();
+        assertEquals(List.of("auth [success=2 default=ignore] pam_visa.so /etc/visa/public.pem 60",
+                "auth requisite pam_deny.so", "auth required pam_permit.so", "auth optional pam_cap.so"), auth,
+                "the ILL's stack: the jump must land inside it");
         assertTrue(pam.containsAll(List.of("@include common-account", "@include common-session",
                 "@include common-password")));
         assertFalse(pam.contains("@include common-auth"), "passwords must not open an xrdp session");
         GuestRun run = Specs.renderOnly("xrdp", work, Proxy.NONE);
         String s = full(run, XrdpProvisioner.script(o, run));
-        assertTrue(s.contains("install_packages 'xrdp' 'xorgxrdp'"));
+        assertTrue(s.contains("install_packages 'xrdp' 'xorgxrdp' 'libpam-cap'"));
         assertTrue(s.contains("/etc/pam.d/xrdp-sesman"));
         assertTrue(s.contains("enable_unit xrdp\n"));
     }

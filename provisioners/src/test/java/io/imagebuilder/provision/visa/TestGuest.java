@@ -166,11 +166,6 @@ abstract class TestGuest implements AutoCloseable {
     }
 
     static Path resource(String name) {
-        // the guacd and VISA PAM stand-in sources are shared with the lean CI image, which builds them too
-        Path shared = Path.of("../examples/templates/visa-ci/sources", name).toAbsolutePath().normalize();
-        if (java.nio.file.Files.isDirectory(shared)) {
-            return shared;
-        }
         try {
             return Path.of(TestGuest.class.getResource("/visa/" + name).toURI());
         } catch (Exception e) {

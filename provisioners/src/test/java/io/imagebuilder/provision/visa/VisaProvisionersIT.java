@@ -27,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every VISA provisioner, run for real in one guest, then checked from inside it. The guest is the real TCG test
  * VM over SSH (default), or with {@code -Dvisa.it.guest=chroot} a debootstrap chroot STAND-IN (TestGuest).
- * GitHub and PyPI are not reachable here, so guacd, visa-pam and the JupyterLab package are small STAND-IN
- * SOURCES (src/test/resources/visa) taking the same code path as the real ones; xrdp comes from Debian's real
- * packages. Dependency lists are cut to what the stand-ins need.
+ * GitHub, Apache's archive and PyPI are not reachable here, so the guacd source build and the JupyterLab wheel
+ * are small FIXTURES (src/test/resources/visa) taking the same code path as the real ones; the PAM module is the
+ * built-in one, xrdp comes from Debian's packages. Dependency lists are cut to what the fixtures need. The real
+ * guacd (pinned packages) is in the example image, checked by verify (examples' EndToEndIT).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,7 +58,7 @@ class VisaProvisionersIT {
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", exchange -> {
             httpRequests.add(exchange.getRequestURI().toString());
-            byte[] body = Files.readAllBytes(work.resolve("guacamole-server-standin.tar.gz"));
+            byte[] body = Files.readAllBytes(work.resolve("guacamole-server-fixture.tar.gz"));
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -135,9 +136,8 @@ class VisaProvisionersIT {
     @Test
     @Order(4)
     void visaPamBuiltWithCmake() throws Exception {
-        Path source = tarball("visa-pam-standin", "visa-pam-standin");
-        VisaPamOptions o = VisaPamOptions.of(new SourceRef.Local(source), OptionParsingTest.PEM)
-                .withBuildPackages(List.of("cmake", "make", "gcc", "libc6-dev", "libpam0g-dev"));
+        VisaPamOptions o = VisaPamOptions.of(VisaPamOptions.BUILTIN, OptionParsingTest.PEM)
+                .withBuildPackages(List.of("cmake", "make", "gcc", "libc6-dev", "libpam0g-dev", "libssl-dev"));
         new VisaPamProvisioner().run(o, guest.session(), ctx);
         // Debian's merged /usr: the PAM folder is reachable as /lib/... and /usr/lib/...
         String module = sh("find -H /usr/lib -name pam_visa.so -path '*-linux-gnu/security/*'");
@@ -154,7 +154,8 @@ class VisaProvisionersIT {
         assertTrue(sh("dpkg-query -W -f '${Status}\\n' xrdp xorgxrdp").lines()
                 .allMatch(l -> l.equals("install ok installed")));
         List<String> pam = sh("cat /etc/pam.d/xrdp-sesman").lines().toList();
-        assertTrue(pam.contains("auth required pam_visa.so"), pam.toString());
+        assertTrue(pam.get(5).matches("auth +\\[success=2 default=ignore] +pam_visa.so /etc/visa/public.pem 60"),
+                pam.toString());
         assertTrue(pam.contains("@include common-account") && pam.contains("@include common-session"));
         assertEquals("enabled", sh("systemctl is-enabled xrdp"));
     }
@@ -162,11 +163,11 @@ class VisaProvisionersIT {
     @Test
     @Order(6)
     void guacdFromAnUploadedTarball() throws Exception {
-        Path source = tarball("guacd-standin", "guacamole-server-standin");
+        Path source = tarball("guacd-autotools-fixture", "guacamole-server-fixture");
         GuacdOptions o = GuacdOptions.of(new SourceRef.Local(source)).withBuildPackages(
                 List.of("gcc", "make", "autoconf", "automake", "libc6-dev", "curl", "ca-certificates"));
         new GuacdProvisioner().run(o, guest.session(), ctx);
-        assertEquals("Guacamole proxy daemon (guacd) version 1.5.5-standin", sh("/usr/local/sbin/guacd -v"));
+        assertEquals("Guacamole proxy daemon (guacd) version 1.5.5-fixture", sh("/usr/local/sbin/guacd -v"));
         assertEquals(GuacdProvisioner.guacdConf(o).strip(), sh("cat /etc/guacamole/guacd.conf").strip());
         assertTrue(sh("cat /etc/guacamole/guacd.conf").contains("bind_host = 0.0.0.0\nbind_port = 4822"));
         assertTrue(sh("test -x /etc/init.d/guacd && echo yes").equals("yes"));
@@ -179,9 +180,9 @@ class VisaProvisionersIT {
         // The host name does not resolve: the download only works through the proxy the options name.
         String proxy = "http://" + guest.hostAddress() + ":" + http.getAddress().getPort();
         new GuacdProvisioner().run(Specs.custom("guacd", Map.of(
-                "source", "http://guacd-downloads.invalid/guacamole-server-standin.tar.gz",
+                "source", "http://guacd-downloads.invalid/guacamole-server-fixture.tar.gz",
                 "build_packages", List.of(), "bind_port", 4823, "http_proxy", proxy)), guest.session(), ctx);
-        assertTrue(httpRequests.contains("http://guacd-downloads.invalid/guacamole-server-standin.tar.gz"),
+        assertTrue(httpRequests.contains("http://guacd-downloads.invalid/guacamole-server-fixture.tar.gz"),
                 httpRequests.toString());
         assertTrue(sh("cat /etc/guacamole/guacd.conf").contains("bind_port = 4823"));
     }

@@ -5,7 +5,9 @@ import io.imagebuilder.spi.MachineSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The libvirt domain XML of a build VM. Facts behind the choices (libvirt 9.0 / QEMU 7.2, Debian bookworm):
@@ -22,10 +24,19 @@ public final class DomainXml {
      * Everything the XML depends on.
      *
      * @param metadata XML put in the domain's {@code <metadata>} (the build's owner record), or empty
+     * @param forwards  more forwards: host port to guest port
      */
     public record Config(String name, String domainType, int cpus, int memoryMb, Path disk, Optional<Path> cdrom,
                          Optional<MachineSpec.KernelBoot> kernelBoot, Path serialLog, int hostSshPort,
-                         int guestSshPort, List<List<String>> qemuArgs, String metadata) {
+                         int guestSshPort, List<List<String>> qemuArgs, String metadata,
+                         Map<Integer, Integer> forwards) {
+
+        public Config(String name, String domainType, int cpus, int memoryMb, Path disk, Optional<Path> cdrom,
+                      Optional<MachineSpec.KernelBoot> kernelBoot, Path serialLog, int hostSshPort,
+                      int guestSshPort, List<List<String>> qemuArgs, String metadata) {
+            this(name, domainType, cpus, memoryMb, disk, cdrom, kernelBoot, serialLog, hostSshPort, guestSshPort,
+                    qemuArgs, metadata, Map.of());
+        }
 
         public Config(String name, String domainType, int cpus, int memoryMb, Path disk, Optional<Path> cdrom,
                       Optional<MachineSpec.KernelBoot> kernelBoot, Path serialLog, int hostSshPort,
@@ -102,8 +113,12 @@ public final class DomainXml {
     }
 
     private static void commandLine(StringBuilder x, Config c) {
+        StringBuilder netdev = new StringBuilder("user,id=n0,hostfwd=tcp:127.0.0.1:" + c.hostSshPort() + "-:"
+                + c.guestSshPort());
+        new TreeMap<>(c.forwards()).forEach((host, guest) -> netdev.append(",hostfwd=tcp:127.0.0.1:").append(host)
+                .append("-:").append(guest));
         List<String> args = new ArrayList<>(List.of(
-                "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + c.hostSshPort() + "-:" + c.guestSshPort(),
+                "-netdev", netdev.toString(),
                 "-device", "virtio-net-pci,netdev=n0,bus=pci.0,addr=" + NIC_PCI_ADDR));
         c.qemuArgs().forEach(args::addAll);
         x.append("  <qemu:commandline>\n");

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A started build VM: one libvirt connection and domain, one reserved SSH port, all released by close(). */
@@ -26,6 +27,7 @@ public final class LibvirtInstance implements MachineInstance {
     private final Domain domain;
     private final String name;
     private final int sshPort;
+    private final Map<Integer, Integer> forwarded;
     private final Optional<String> vnc;
     private final Path serialLog;
     private final String uri;
@@ -33,8 +35,9 @@ public final class LibvirtInstance implements MachineInstance {
     private boolean closed;
 
     /** Takes over the connection, domain and port; starts following the serial log into {@code ctx}. */
-    public LibvirtInstance(String uri, Connect conn, Domain domain, String name, int sshPort, Optional<String> vnc,
-                           Path serialLog, StepContext ctx) {
+    public LibvirtInstance(String uri, Connect conn, Domain domain, String name, int sshPort,
+                           Map<Integer, Integer> forwarded, Optional<String> vnc, Path serialLog, StepContext ctx) {
+        this.forwarded = Map.copyOf(forwarded);
         this.uri = uri;
         this.follower = new SerialFollower(serialLog, ctx, name);
         this.follower.start();
@@ -59,6 +62,16 @@ public final class LibvirtInstance implements MachineInstance {
     @Override
     public int sshPort() {
         return sshPort;
+    }
+
+    @Override
+    public int forwardedPort(int guestPort) {
+        Integer port = forwarded.get(guestPort);
+        if (port == null) {
+            throw new IllegalArgumentException("guest port " + guestPort + " is not forwarded (only "
+                    + forwarded.keySet() + ")");
+        }
+        return port;
     }
 
     @Override
@@ -175,6 +188,7 @@ public final class LibvirtInstance implements MachineInstance {
             }
         } finally {
             SshPortPool.release(sshPort);
+            forwarded.values().forEach(SshPortPool::release);
         }
         if (failure.isPresent()) {
             throw new IllegalStateException("domain " + name + " may be left behind: " + failure.get()

@@ -13,9 +13,12 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Defines and starts a build VM. Everything made on the way (connection, domain, port) is released again when
@@ -48,32 +51,41 @@ public final class MachineLauncher {
             Files.createDirectories(spec.serialLog().toAbsolutePath().getParent());
             for (int attempt = 1; ; attempt++) {
                 int port = SshPortPool.reserve();
+                Map<Integer, Integer> forwards = new LinkedHashMap<>(); // guest port -> host port
                 try {
-                    Domain dom = defineAndStart(conn, spec, accel, port);
+                    for (int guestPort : spec.forwardedPorts()) {
+                        forwards.put(guestPort, SshPortPool.reserve());
+                    }
+                    Domain dom = defineAndStart(conn, spec, accel, port, forwards);
                     try {
                         Optional<String> vnc = vncAddress(dom);
                         long ms = (System.nanoTime() - t0) / 1_000_000;
                         ctx.info("domain " + spec.name() + " started in " + ms + " ms (" + accel.accelerator()
                                 + ", " + spec.machine().cpus() + " CPU, " + spec.machine().memoryMb()
                                 + " MB); SSH: 127.0.0.1:" + port + " -> guest port " + spec.guestSshPort()
+                                + forwards.entrySet().stream().map(f -> ", 127.0.0.1:" + f.getValue() + " -> "
+                                + f.getKey()).collect(Collectors.joining())
                                 + "; serial log: " + spec.serialLog() + vnc.map(v -> "; watch the console: " + v)
                                 .orElse(""));
                         if (!spec.machine().headless()) {
                             vnc.ifPresent(v -> ConsoleViewer.open(v, System.getenv(), ctx));
                         }
-                        return new LibvirtInstance(uri, conn, dom, spec.name(), port, vnc, spec.serialLog(), ctx);
+                        return new LibvirtInstance(uri, conn, dom, spec.name(), port, forwards, vnc,
+                                spec.serialLog(), ctx);
                     } catch (RuntimeException | Error e) {
                         destroyQuietly(dom); // started, but nobody would own it
                         throw e;
                     }
                 } catch (PortTaken e) {
                     SshPortPool.release(port);
+                    forwards.values().forEach(SshPortPool::release);
                     if (attempt >= PORT_ATTEMPTS) {
                         throw new IllegalStateException("domain " + spec.name() + ": " + e.getMessage(), e);
                     }
                     LOG.info("port {} was taken before QEMU bound it; trying another", port);
                 } catch (Exception | Error e) {
                     SshPortPool.release(port);
+                    forwards.values().forEach(SshPortPool::release);
                     throw e;
                 }
             }
@@ -123,12 +135,15 @@ public final class MachineLauncher {
                 + "; virsh undefine " + name);
     }
 
-    private Domain defineAndStart(Connect conn, MachineSpec spec, AcceleratorDetector.Choice accel, int port)
-            throws PortTaken {
+    private Domain defineAndStart(Connect conn, MachineSpec spec, AcceleratorDetector.Choice accel, int port,
+                                  Map<Integer, Integer> forwards) throws PortTaken {
+        Map<Integer, Integer> hostToGuest = new LinkedHashMap<>();
+        forwards.forEach((guest, host) -> hostToGuest.put(host, guest));
         String xml = DomainXml.of(new DomainXml.Config(spec.name(), accel.domainType(), spec.machine().cpus(),
                 spec.machine().memoryMb(), spec.disk().toAbsolutePath(), spec.cdrom().map(Path::toAbsolutePath),
                 spec.kernelBoot(), spec.serialLog().toAbsolutePath(), port, spec.guestSshPort(),
-                spec.machine().qemuArgs(), BuildOwner.current().domainMetadata(spec.serialLog().getParent())));
+                spec.machine().qemuArgs(), BuildOwner.current().domainMetadata(spec.serialLog().getParent()),
+                hostToGuest));
         // Transient (created, never defined): the domain ends with its QEMU, so no definition outlives a build,
         // and the owner record lets the next build reap one whose build was killed while QEMU ran on.
         try {
@@ -137,7 +152,7 @@ public final class MachineLauncher {
             Libvirt.deleteDomainLog(uri, spec.name());
             String msg = Libvirt.message(e);
             if (msg.contains("hostfwd") || msg.contains("host forwarding")) {
-                throw new PortTaken("cannot forward 127.0.0.1:" + port + ": " + msg);
+                throw new PortTaken("cannot forward 127.0.0.1:" + port + " (or " + hostToGuest.keySet() + "): " + msg);
             }
             throw new IllegalStateException("domain " + spec.name() + " failed to start: " + msg, e);
         }

@@ -1,5 +1,5 @@
-/* STAND-IN for guacamole-server's guacd: prints its version like the real one (-v), else idles in the
- * foreground (-f) as a daemon would. */
+/* TEST FIXTURE for the guacd provisioner's source build (autotools), not guacd: prints its version like the
+ * real one (-v), else idles in the foreground (-f) as a daemon would. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

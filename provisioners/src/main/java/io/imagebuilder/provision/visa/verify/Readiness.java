@@ -1,0 +1,62 @@
+package io.imagebuilder.provision.visa.verify;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * VISA's readiness: the owner exists (the boot command ran), the PAM key from the metadata is in place, and the
+ * ports VISA connects to accept a TCP connection on the instance's own address within 5 s: guacd and RDP for
+ * the desktop, 8888 for JupyterLab. Checked from inside the guest: through QEMU's user network a forwarded port
+ * accepts connections before anything listens behind it.
+ */
+final class Readiness {
+
+    private Readiness() {
+    }
+
+    static String check(VerifyInstance vm, Duration limit) throws Exception {
+        long t0 = System.nanoTime();
+        String owner = vm.spec.owner();
+        if (!vm.await("id " + owner, limit)) {
+            throw new VisaImageVerifier.CheckFailed("the owner " + owner + " was not created within "
+                    + limit.toSeconds() + " s (the owner boot script, run by cloud-init)" + vm.logTail(15,
+                    "/var/log/cloud-init-output.log") + "\n--- serial console:\n"
+                    + String.join("\n", vm.serialTail(15)));
+        }
+        String pem = VisaToken.publicKeyPem(vm.pamKeys.getPublic()).strip();
+        String inGuest = vm.run("cat /etc/visa/public.pem").output().strip();
+        if (!inGuest.equals(pem)) {
+            throw new VisaImageVerifier.CheckFailed("/etc/visa/public.pem is not meta.pamPublicKey: "
+                    + (inGuest.isEmpty() ? "missing" : "another key"));
+        }
+        String ip = vm.sh("hostname -I | awk '{print $1}'");
+        List<Integer> ports = new ArrayList<>();
+        if (vm.spec.desktop()) {
+            ports.add(VerifyInstance.GUACD_PORT);
+            ports.add(VerifyInstance.RDP_PORT);
+        }
+        if (vm.spec.jupyterLab()) {
+            ports.add(VerifyInstance.JUPYTER_PORT);
+        }
+        for (int port : ports) {
+            Duration left = limit.minusNanos(System.nanoTime() - t0);
+            if (!vm.await("timeout 5 bash -c '</dev/tcp/" + ip + "/" + port + "'", left.isNegative() ? Duration.ZERO
+                    : left)) {
+                throw new VisaImageVerifier.CheckFailed("nothing accepts connections on " + ip + ":" + port
+                        + vm.logTail(15, "/var/log/xrdp.log", "/var/log/jupyterlab.log") + journal(vm));
+            }
+        }
+        return "owner " + owner + " created, PAM key from the metadata, " + ip + " ports " + ports + " open after "
+                + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s";
+    }
+
+    static String journal(VerifyInstance vm) {
+        try {
+            return "\n--- journal (guacd, xrdp, supervisor):\n" + vm.run("journalctl -q --no-pager -n 20"
+                    + " -u guacd -u xrdp -u xrdp-sesman -u supervisor 2>/dev/null").output();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
