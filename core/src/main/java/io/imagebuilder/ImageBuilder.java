@@ -139,6 +139,11 @@ public final class ImageBuilder {
         return with(o -> o.executor = Optional.of(value));
     }
 
+    /** Whether the templates' {@code verify:} sections run (default); off for quick iterations. */
+    public ImageBuilder verify(boolean value) {
+        return with(o -> o.verify = value);
+    }
+
     public ImageBuilder listener(BuildListener value) {
         return with(o -> o.listener = Objects.requireNonNull(value));
     }
@@ -246,7 +251,7 @@ public final class ImageBuilder {
                                  Cancellation cancellation) {
         Options o = options;
         BuildSettings settings = new BuildSettings(o.outputDir, o.cacheDir, o.onError, o.force, o.publishTo,
-                o.accelerator, o.headless, o.executor);
+                o.accelerator, o.headless, o.executor, o.verify);
         // secret variables wherever they were used, and SSH passwords
         return BuildContext.of(settings, BuildServices.of(o.driver, o.guestAccess, kinds), o.listener,
                 chain.secrets(), cancellation);
@@ -282,6 +287,7 @@ public final class ImageBuilder {
         Optional<Boolean> headless = Optional.empty();
         Optional<Accelerator> accelerator = Optional.empty();
         Optional<Executor> executor = Optional.empty();
+        boolean verify = true;
         BuildListener listener = BuildListener.NONE;
         Optional<PublishTarget> publishTo = Optional.empty();
         OnError onError = OnError.CLEANUP;

@@ -86,6 +86,10 @@ final class TemplateOptions {
             + " which each stage uses and why.")
     String executor;
 
+    @Option(names = "--no-verify", description = "Skip the templates' verify sections (booting the image as VISA"
+            + " would and checking its desktop and JupyterLab); for quick iterations, never for images you publish.")
+    boolean noVerify;
+
     @Option(names = "--libvirt-uri", paramLabel = "URI", description = "The libvirtd to run the build VM"
             + " (default: env LIBVIRT_DEFAULT_URI, else qemu:///system).")
     String libvirtUri;
@@ -118,6 +122,9 @@ final class TemplateOptions {
         }
         if (executor != null) {
             b = b.executor(Executor.parse(executor));
+        }
+        if (noVerify) {
+            b = b.verify(false);
         }
         if (accelerator != null) {
             b = b.accelerator(Accelerator.parse(accelerator));

@@ -16,8 +16,15 @@ import java.util.Optional;
  * @param accelerator overrides every template's {@code machine.accelerator}
  * @param headless    overrides every template's {@code machine.headless}
  * @param executor    overrides every template's {@code machine.executor}
+ * @param verify      whether the templates' {@code verify:} sections run
  */
 public record BuildSettings(Path outputDir, Path cacheDir, OnError onError, boolean force,
                             Optional<PublishTarget> publishTo, Optional<Accelerator> accelerator,
-                            Optional<Boolean> headless, Optional<Executor> executor) {
+                            Optional<Boolean> headless, Optional<Executor> executor, boolean verify) {
+
+    public BuildSettings(Path outputDir, Path cacheDir, OnError onError, boolean force,
+                         Optional<PublishTarget> publishTo, Optional<Accelerator> accelerator,
+                         Optional<Boolean> headless, Optional<Executor> executor) {
+        this(outputDir, cacheDir, onError, force, publishTo, accelerator, headless, executor, true);
+    }
 }

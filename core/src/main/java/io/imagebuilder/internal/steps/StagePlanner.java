@@ -86,7 +86,9 @@ public final class StagePlanner {
             steps.add(new ShutdownStep(t.shutdown()));
         }
         steps.add(new ConvertStep(driver, t.output(), output.image()));
-        t.verify().ifPresent(v -> steps.add(new VerifyStep(v, driver, build.services().verifier().orElse(null))));
+        if (build.settings().verify()) {
+            t.verify().ifPresent(v -> steps.add(new VerifyStep(v, driver, build.services().verifier().orElse(null))));
+        }
         if (!last && usesBuildKey(t)) {
             steps.add(BuildKeyFiles.keep(output));
         }

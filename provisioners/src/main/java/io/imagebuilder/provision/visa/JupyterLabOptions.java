@@ -17,10 +17,32 @@ import java.util.Optional;
  * @param wheelhouse     a local folder of wheels uploaded and installed with {@code --no-index}
  * @param systemPackages distribution packages needed first (venv support, supervisor)
  * @param jupyterArgs    extra arguments of {@code jupyter lab}
+ * @param from           where JupyterLab comes from: pip into {@code venv}, or the distribution's packages
  */
 public record JupyterLabOptions(String venv, List<String> packages, String indexUrl, Optional<Path> wheelhouse,
-                                List<String> systemPackages, int port, List<String> jupyterArgs, Proxy proxy)
-        implements VisaOptions {
+                                List<String> systemPackages, int port, List<String> jupyterArgs, Proxy proxy,
+                                From from) implements VisaOptions {
+
+    /** pip into a virtual environment (sites with an index), or the distribution's packages (Debian trixie). */
+    public enum From {
+        PIP, DEBIAN;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Debian's JupyterLab (trixie has 4.0.11), the {@code jupyter} command, the Python kernel, supervisor. */
+    public static final List<String> DEBIAN_SYSTEM_PACKAGES = List.of("jupyterlab", "jupyter-core",
+            "python3-ipykernel", "supervisor");
+    /** Where the launcher goes when JupyterLab comes from packages (there is no venv to put it beside). */
+    public static final String DEBIAN_LAUNCHER = "/opt/visa/jupyter/start-jupyterlab.sh";
+
+    public JupyterLabOptions(String venv, List<String> packages, String indexUrl, Optional<Path> wheelhouse,
+                             List<String> systemPackages, int port, List<String> jupyterArgs, Proxy proxy) {
+        this(venv, packages, indexUrl, wheelhouse, systemPackages, port, jupyterArgs, proxy, From.PIP);
+    }
 
     public static final String TYPE = "jupyterlab";
     public static final String DEFAULT_VENV = "/opt/visa/jupyter/jupyterlab";
@@ -43,16 +65,30 @@ public record JupyterLabOptions(String venv, List<String> packages, String index
 
     public JupyterLabOptions withWheelhouse(Path dir, List<String> pinned) {
         return new JupyterLabOptions(venv, pinned, indexUrl, Optional.of(dir), systemPackages, port, jupyterArgs,
-                proxy);
+                proxy, from);
     }
 
-    /** The folder of the launcher script: next to the venv. */
+    /** Where the launcher script goes: next to the venv. */
     public String launcherPath() {
-        return venv.substring(0, venv.lastIndexOf('/') + 1) + "start-jupyterlab.sh";
+        return from == From.DEBIAN ? DEBIAN_LAUNCHER : venv.substring(0, venv.lastIndexOf('/') + 1)
+                + "start-jupyterlab.sh";
+    }
+
+    /** The {@code jupyter} command. */
+    public String jupyterCommand() {
+        return from == From.DEBIAN ? "/usr/bin/jupyter" : venv + "/bin/jupyter";
     }
 
     public static JupyterLabOptions parse(ProvisionerSpec.Custom spec) {
         OptionReader r = new OptionReader(spec);
+        From from = r.enumValue("from", From.class, From.PIP);
+        if (from == From.DEBIAN) {
+            for (String pipOnly : List.of("venv", "packages", "index_url", "wheelhouse")) {
+                if (r.has(pipOnly)) {
+                    throw r.fail(pipOnly, "applies to from: pip only (JupyterLab comes from packages here)");
+                }
+            }
+        }
         String venv = r.string("venv", DEFAULT_VENV);
         if (!venv.matches("/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+")) {
             throw r.fail("venv", "must be an absolute path (two levels or more) without spaces, got '" + venv + "'");
@@ -68,9 +104,10 @@ public record JupyterLabOptions(String venv, List<String> packages, String index
         if (wheelhouse.isPresent() && !index.isEmpty()) {
             throw r.fail("index_url", "cannot be combined with wheelhouse (a wheelhouse installs with --no-index)");
         }
-        JupyterLabOptions o = new JupyterLabOptions(venv, packages, index, wheelhouse,
-                r.stringList("system_packages", DEFAULT_SYSTEM_PACKAGES), r.integer("port", 8888, 1, 65535),
-                r.stringList("jupyter_args", DEFAULT_JUPYTER_ARGS), Proxy.parse(r));
+        JupyterLabOptions o = new JupyterLabOptions(venv, from == From.DEBIAN ? List.of() : packages, index,
+                wheelhouse, r.stringList("system_packages", from == From.DEBIAN ? DEBIAN_SYSTEM_PACKAGES
+                : DEFAULT_SYSTEM_PACKAGES), r.integer("port", 8888, 1, 65535),
+                r.stringList("jupyter_args", DEFAULT_JUPYTER_ARGS), Proxy.parse(r), from);
         r.finish();
         return o;
     }
@@ -83,8 +120,11 @@ public record JupyterLabOptions(String venv, List<String> packages, String index
     @Override
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("venv", venv);
-        m.put("packages", packages);
+        m.put("from", from.toString());
+        if (from == From.PIP) {
+            m.put("venv", venv);
+            m.put("packages", packages);
+        }
         if (!indexUrl.isEmpty()) {
             m.put("index_url", indexUrl);
         }

@@ -39,12 +39,17 @@ public final class JupyterLabProvisioner extends VisaProvisioner<JupyterLabOptio
 
     static String launcher(JupyterLabOptions o) {
         return Templates.render("start-jupyterlab.sh", Map.of(
-                "venv", ShellQuote.quote(o.venv()),
+                "jupyter", ShellQuote.quote(o.jupyterCommand()),
                 "port", Integer.toString(o.port()),
                 "jupyter_args", ShellQuote.quoteAll(o.jupyterArgs())));
     }
 
     static String script(JupyterLabOptions o) {
+        if (o.from() == JupyterLabOptions.From.DEBIAN) {
+            return Templates.render("jupyterlab-debian.sh", Map.of(
+                    "system_packages", ShellQuote.quoteAll(o.systemPackages()),
+                    "launcher", ShellQuote.quote(o.launcherPath())));
+        }
         String pip = ShellQuote.quote(o.venv() + "/bin/pip") + " install ";
         if (o.wheelhouse().isPresent()) {
             pip += "--no-index --find-links \"$PAYLOAD/wheelhouse\" ";

@@ -25,5 +25,5 @@ instance_id=$(cloud-init query ds.meta_data.meta.id 2>/dev/null || cloud-init qu
 home=$(getent passwd "$owner" | cut -d: -f6)
 cd "$home"
 exec runuser -u "$owner" -- env HOME="$home" USER="$owner" \
-    {{venv}}/bin/jupyter lab --no-browser --ip=0.0.0.0 --port={{port}} \
+    {{jupyter}} lab --no-browser --ip=0.0.0.0 --port={{port}} \
     --ServerApp.base_url="/jupyter/$instance_id/" --ServerApp.root_dir="$home" {{jupyter_args}}
