@@ -139,6 +139,24 @@ class LoadYamlTest {
     }
 
     @Test
+    void verifySectionWithDefaults() {
+        ImageTemplate t = Trees.loader().loadYaml("""
+                source: {bootstrap: {suite: trixie}}
+                verify:
+                  owner: joebloggs
+                  desktop: false
+                  jupyterlab: true
+                  kernels: [python3]
+                  screen: 1920x1080
+                  boot_command: /opt/visa/boot.sh
+                """, dir.resolve("lab")).target();
+        assertEquals(Optional.of(new Verify("joebloggs", false, true, List.of("python3"), 1920, 1080,
+                "en-gb-qwerty", Optional.of("/opt/visa/boot.sh"), java.time.Duration.ofMinutes(20))), t.verify());
+        assertEquals(Optional.of(Verify.ofDesktop()), Trees.loader().loadYaml(
+                "source: {bootstrap: {suite: trixie}}\nverify: {}\n", dir.resolve("d")).target().verify());
+    }
+
+    @Test
     void inheritedSectionsMergeKeyByKey() {
         Trees.write(dir, "parent/image.yml", "source: {bootstrap: {suite: bookworm}}\n"
                 + "machine: {cpus: 2, memory: 2G}\nssh: {username: admin, password: pw1}\n"

@@ -89,6 +89,14 @@ class TemplateErrorsTest {
     }
 
     @Test
+    void verifyErrorsNameTheSection() {
+        assertProblem(fails(DISK + "verify:\n  owner: Joe Bloggs\n"), at(5), "verify: owner 'Joe Bloggs' is not a"
+                + " Linux login name");
+        assertProblem(fails(DISK + "verify:\n  screen: big\n"), at(5), "verify: screen must be WIDTHxHEIGHT");
+        assertProblem(fails(DISK + "verify:\n  desktop: false\n"), at(5), "nothing to verify");
+    }
+
+    @Test
     void unknownProvisionerTypeIsAnError() {
         TemplateException e = fails(DISK + "provisioners:\n  - shell: {inline: [true]}\n  - ansible:\n"
                 + "      playbook: site.yml\n");

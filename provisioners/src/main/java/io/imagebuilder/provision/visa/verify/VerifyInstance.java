@@ -73,8 +73,9 @@ final class VerifyInstance implements AutoCloseable {
         GuestAccess ssh = new SshGuestAccess();
         GuestAccess.TemporaryKey key = ssh.createTemporaryKey(dir);
         HttpFileServer seed = HttpFileServer.startOnLoopback(null, Map.of(
-                "meta-data", metaData().getBytes(StandardCharsets.UTF_8),
-                "user-data", userData(key.publicKeyLine()).getBytes(StandardCharsets.UTF_8),
+                "meta-data", metaData(spec, instanceId, VisaToken.publicKeyPem(pamKeys.getPublic()))
+                        .getBytes(StandardCharsets.UTF_8),
+                "user-data", userData(spec, key.publicKeyLine()).getBytes(StandardCharsets.UTF_8),
                 "vendor-data", "#cloud-config\n{}\n".getBytes(StandardCharsets.UTF_8)), ctx::info);
         opened.add(seed);
         Path overlay = dir.resolve("instance.qcow2");
@@ -96,7 +97,7 @@ final class VerifyInstance implements AutoCloseable {
     }
 
     /** VISA's metadata, as NoCloud meta-data ({@code cloud-init query ds.meta_data.meta.owner}). */
-    String metaData() {
+    static String metaData(Verify spec, String instanceId, String publicKeyPem) {
         StringBuilder m = new StringBuilder();
         m.append("instance-id: visa-verify-").append(instanceId).append('\n');
         m.append("local-hostname: visa-").append(instanceId).append('\n');
@@ -109,12 +110,12 @@ final class VerifyInstance implements AutoCloseable {
         m.append("  keyboardLayout: ").append(spec.keyboardLayout()).append('\n');
         m.append("  instruments: \"\"\n  proposals: \"\"\n");
         m.append("  pamPublicKey: |\n");
-        VisaToken.publicKeyPem(pamKeys.getPublic()).lines().forEach(l -> m.append("    ").append(l).append('\n'));
+        publicKeyPem.lines().forEach(l -> m.append("    ").append(l).append('\n'));
         return m.toString();
     }
 
     /** The boot command as VISA passes it ({@code runcmd}), after letting in the verifier's SSH key early. */
-    String userData(String sshKeyLine) {
+    static String userData(Verify spec, String sshKeyLine) {
         StringBuilder u = new StringBuilder("#cloud-config\nbootcmd:\n");
         u.append("  - [sh, -c, 'install -d -m 700 /root/.ssh && printf \"%s\\\\n\" \"$0\" >>")
                 .append(" /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys', ")
