@@ -18,8 +18,10 @@ final class Readiness {
     static String check(VerifyInstance vm, Duration limit) throws Exception {
         long t0 = System.nanoTime();
         String owner = vm.spec.owner();
-        if (!vm.await("id " + owner, limit)) {
-            throw new VisaImageVerifier.CheckFailed("the owner " + owner + " was not created within "
+        // the owner script creates the owner, then writes the key: wait for both
+        if (!vm.await("id " + owner + " && test -s /etc/visa/public.pem", limit)) {
+            throw new VisaImageVerifier.CheckFailed("the owner " + owner + " and /etc/visa/public.pem were not"
+                    + " both there within "
                     + limit.toSeconds() + " s (the owner boot script, run by cloud-init)" + vm.logTail(15,
                     "/var/log/cloud-init-output.log") + "\n--- serial console:\n"
                     + String.join("\n", vm.serialTail(15)));
@@ -28,7 +30,7 @@ final class Readiness {
         String inGuest = vm.run("cat /etc/visa/public.pem").output().strip();
         if (!inGuest.equals(pem)) {
             throw new VisaImageVerifier.CheckFailed("/etc/visa/public.pem is not meta.pamPublicKey: "
-                    + (inGuest.isEmpty() ? "missing" : "another key"));
+                    + (inGuest.isEmpty() ? "missing" : "it has " + firstDifference(pem, inGuest)));
         }
         String ip = vm.sh("hostname -I | awk '{print $1}'");
         List<Integer> ports = new ArrayList<>();
@@ -49,6 +51,18 @@ final class Readiness {
         }
         return "owner " + owner + " created, PAM key from the metadata, " + ip + " ports " + ports + " open after "
                 + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s";
+    }
+
+    /** Where two texts part, for a message: public keys only, never secrets. */
+    static String firstDifference(String expected, String actual) {
+        List<String> e = expected.lines().toList();
+        List<String> a = actual.lines().toList();
+        for (int i = 0; i < Math.min(e.size(), a.size()); i++) {
+            if (!e.get(i).equals(a.get(i))) {
+                return "line " + (i + 1) + " '" + a.get(i) + "' where '" + e.get(i) + "' was expected";
+            }
+        }
+        return a.size() + " lines where " + e.size() + " were expected";
     }
 
     static String journal(VerifyInstance vm) {
