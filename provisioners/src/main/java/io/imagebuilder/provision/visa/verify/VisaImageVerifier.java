@@ -45,7 +45,9 @@ public final class VisaImageVerifier implements ImageVerifier {
                     DesktopChecks desktop = new DesktopChecks(vm, screenshotOf(image), ctx);
                     checks.run("expired-token-refused", () -> desktop.refused(DesktopChecks.BadToken.EXPIRED));
                     checks.run("tampered-token-refused", () -> desktop.refused(DesktopChecks.BadToken.TAMPERED));
-                    if (checks.run("desktop", () -> desktop.session(remaining(deadline)))) {
+                    Files.deleteIfExists(screenshotOf(image)); // only this session's, passed or not
+                    checks.run("desktop", () -> desktop.session(remaining(deadline)));
+                    if (Files.exists(screenshotOf(image))) {
                         screenshot = Optional.of(screenshotOf(image));
                     }
                 }
