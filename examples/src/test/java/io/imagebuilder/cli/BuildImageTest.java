@@ -148,6 +148,17 @@ class BuildImageTest {
     }
 
     @Test
+    void verifyRefusesAMissingImageAndABadOwnerBeforeAnyVmStarts() throws Exception {
+        assertEquals(2, run("verify", dir.resolve("missing.qcow2").toString()));
+        assertTrue(output().contains("missing.qcow2 does not exist"), output());
+        Path image = Files.writeString(dir.resolve("img.qcow2"), "x");
+        assertEquals(2, run("verify", image.toString(), "--owner", "Joe Bloggs"));
+        assertTrue(output().contains("owner 'Joe Bloggs' is not a Linux login name"), output());
+        assertEquals(2, run("verify", image.toString(), "--no-desktop"));
+        assertTrue(output().contains("nothing to verify"), output());
+    }
+
+    @Test
     void unknownOptionsAreUsageErrors() {
         assertEquals(2, run("--no-such-option"));
         assertEquals(2, run("publish", dir.resolve("missing.qcow2").toString(), "--name", "x"));

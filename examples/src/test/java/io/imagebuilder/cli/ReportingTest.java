@@ -27,7 +27,9 @@ class ReportingTest {
             new BuildEvent.Message("visa-ci", BuildEvent.Level.DEBUG, "detail"),
             new BuildEvent.Message("visa-ci", BuildEvent.Level.WARN, "careful"),
             new BuildEvent.StepFinished("visa-ci", "convert", Duration.ofMillis(1500)),
-            new BuildEvent.StepFailed("visa-ci", "publish", new IllegalStateException("refused")));
+            new BuildEvent.StepFailed("visa-ci", "publish", new IllegalStateException("refused")),
+            new BuildEvent.CheckFinished("visa-ci", "desktop", true, java.time.Duration.ofMillis(50_500),
+                    "joebloggs's XFCE desktop"));
 
     @TempDir
     Path dir;
@@ -50,6 +52,11 @@ class ReportingTest {
         assertEquals("warn", mapper.readTree(lines.get(4)).get("level").asText());
         assertEquals(1500, mapper.readTree(lines.get(5)).get("tookMillis").asLong());
         assertEquals("refused", mapper.readTree(lines.get(6)).get("error").asText());
+        JsonNode check = mapper.readTree(lines.get(7));
+        assertEquals("CheckFinished", check.get("type").asText());
+        assertEquals("desktop", check.get("check").asText());
+        assertTrue(check.get("passed").asBoolean());
+        assertEquals(50.5, check.get("seconds").asDouble());
     }
 
     @Test
