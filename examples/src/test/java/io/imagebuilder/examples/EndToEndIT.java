@@ -111,8 +111,8 @@ class EndToEndIT {
 
     private static void theImageWasVerifiedAsVisaUsesIt() throws Exception {
         synchronized (log) {
-            verifyChecks.forEach(c -> System.out.println("verify " + c.check() + " " + (c.passed() ? "passed" : "FAILED")
-                    + " in " + c.took().toSeconds() + " s: " + c.detail()));
+            verifyChecks.forEach(c -> System.out.println("verify " + c.check() + " "
+                    + (c.passed() ? "passed" : "FAILED") + " in " + c.took().toSeconds() + " s: " + c.detail()));
             assertEquals(List.of("ready", "expired-token-refused", "tampered-token-refused", "desktop"),
                     verifyChecks.stream().map(BuildEvent.CheckFinished::check).toList());
             assertTrue(verifyChecks.stream().allMatch(BuildEvent.CheckFinished::passed), verifyChecks.toString());

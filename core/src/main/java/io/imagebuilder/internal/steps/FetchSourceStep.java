@@ -62,7 +62,8 @@ final class FetchSourceStep implements Step {
         String text;
         if (isUrl(list)) {
             ctx.info("reading checksums from " + list);
-            HttpResponse<String> response = DownloadCache.client().send(HttpRequest.newBuilder(URI.create(list)).build(),
+            HttpResponse<String> response = DownloadCache.client().send(
+                    HttpRequest.newBuilder(URI.create(list)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IOException("download of checksum list " + list + " failed: HTTP "

@@ -40,7 +40,8 @@ class PamVisaModuleIT {
         run(600, "sh", "-c", "for p in gcc cmake make libpam0g-dev libssl-dev libpam-cap; do"
                 + " dpkg-query -W -f='${Status}' $p 2>/dev/null | grep -q 'ok installed' || missing=\"$missing $p\";"
                 + " done; [ -z \"$missing\" ] || { apt-get update -q >/dev/null;"
-                + " DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null; }");
+                + " DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing"
+                + " >/dev/null; }");
         Path src = Files.createDirectories(dir.resolve("src"));
         SourceRef.Builtin builtin = (SourceRef.Builtin) VisaPamOptions.BUILTIN;
         for (String f : builtin.files()) {

@@ -1,5 +1,6 @@
 package io.imagebuilder.provision.visa;
 
+import io.imagebuilder.template.TemplateException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.stream.Collectors;
 import static io.imagebuilder.provision.visa.Specs.custom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The generated scripts and files: content checks, and {@code sh -n} so every script at least parses. */
@@ -148,9 +150,22 @@ class ScriptRenderingTest {
         String launcher = JupyterLabProvisioner.launcher(index);
         assertTrue(launcher.contains("cloud-init query ds.meta_data.meta.owner"));
         assertTrue(launcher.contains("runuser -u \"$owner\""));
-        assertTrue(launcher.contains("'/opt/visa/jupyter/jupyterlab'/bin/jupyter lab"));
+        assertTrue(launcher.contains("'/opt/visa/jupyter/jupyterlab/bin/jupyter' lab"));
         assertTrue(launcher.contains("--ServerApp.base_url=\"/jupyter/$instance_id/\""));
         shellParses(launcher);
+    }
+
+    @Test
+    void jupyterFromDebiansPackagesHasNoVenv() throws Exception {
+        JupyterLabOptions debian = JupyterLabOptions.parse(custom("jupyterlab", Map.of("from", "debian")));
+        String s = full(Specs.renderOnly("jupyterlab", work, Proxy.NONE), JupyterLabProvisioner.script(debian));
+        assertTrue(s.contains("install_packages 'jupyterlab' 'jupyter-core' 'python3-ipykernel' 'supervisor'"), s);
+        assertFalse(s.contains("venv") || s.contains("pip"), s);
+        assertTrue(JupyterLabProvisioner.launcher(debian).contains("'/usr/bin/jupyter' lab"));
+        assertEquals("/opt/visa/jupyter/start-jupyterlab.sh", debian.launcherPath());
+        assertTrue(assertThrows(TemplateException.class, () -> JupyterLabOptions.parse(custom("jupyterlab",
+                Map.of("from", "debian", "packages", List.of("jupyterlab==4.2.5"))))).getMessage()
+                .contains("'packages' applies to from: pip only"));
     }
 
     @Test

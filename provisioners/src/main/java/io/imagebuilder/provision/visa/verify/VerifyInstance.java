@@ -82,7 +82,10 @@ final class VerifyInstance implements AutoCloseable {
         driver.prepareDisk(new DiskPlan(DiskPlan.Kind.OVERLAY, Optional.of(image), 0, overlay), ctx);
         String serial = "type=1,serial=ds=nocloud-net;s=http://" + HOST_FROM_GUEST + ":" + seed.port() + "/";
         Machine machine = new Machine(2, 3072, 1, Accelerator.AUTO, true, List.of(List.of("-smbios", serial)));
-        List<Integer> ports = new ArrayList<>(List.of(GUACD_PORT));
+        List<Integer> ports = new ArrayList<>();
+        if (spec.desktop()) {
+            ports.add(GUACD_PORT);
+        }
         if (spec.jupyterLab()) {
             ports.add(JUPYTER_PORT);
         }

@@ -97,7 +97,8 @@ public final class VisaImageVerifier implements ImageVerifier {
             } catch (Exception e) {
                 ctx.cancellation().check();
                 passed = false;
-                detail = e instanceof CheckFailed ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+                detail = e instanceof CheckFailed ? e.getMessage()
+                        : e.getClass().getSimpleName() + ": " + e.getMessage();
             }
             detail = ctx.masker().mask(detail);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
