@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -50,9 +51,15 @@ class VisaLabIT {
             assertEquals(List.of("ready", "jupyterlab", "jupyterlab-kernel"),
                     checks.stream().map(BuildEvent.CheckFinished::check).toList());
             assertTrue(checks.stream().allMatch(BuildEvent.CheckFinished::passed), checks.toString());
-            assertTrue(checks.get(1).detail().contains("kernels [python3]"), checks.get(1).detail());
-            assertTrue(checks.get(2).detail().contains("1+1 = 2"), checks.get(2).detail());
+            assertTrue(checks.get(1).detail().contains("data-analysis"), checks.get(1).detail());
+            assertTrue(checks.get(2).detail().contains("kernel data-analysis ran 1+1 = 2"), checks.get(2).detail());
         }
         assertTrue(Files.size(result.image()) > 0);
+        String domains = Fixtures.run(60, List.of("virsh", "-c", "qemu:///system", "list", "--all", "--name"));
+        assertFalse(domains.contains("imagebuilder-verify"), "verify's VM is gone: " + domains);
+        try (var left = Files.walk(output)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("verify-")
+                    || p.getFileName().toString().equals("instance.qcow2")).toList(), "verify's overlay is gone");
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.imagebuilder.provision.visa;
 import io.imagebuilder.template.ProvisionerSpec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,30 @@ import java.util.Optional;
  * @param systemPackages distribution packages needed first (venv support, supervisor)
  * @param jupyterArgs    extra arguments of {@code jupyter lab}
  * @param from           where JupyterLab comes from: pip into {@code venv}, or the distribution's packages
+ * @param kernels        kernels of other Python environments to register (the ILL's "Data Analysis")
  */
 public record JupyterLabOptions(String venv, List<String> packages, String indexUrl, Optional<Path> wheelhouse,
                                 List<String> systemPackages, int port, List<String> jupyterArgs, Proxy proxy,
-                                From from) implements VisaOptions {
+                                From from, List<Kernel> kernels) implements VisaOptions {
+
+    /**
+     * A kernel run by another environment's Python (which must have ipykernel), registered for every user
+     * under /usr/local/share/jupyter/kernels/NAME.
+     */
+    public record Kernel(String name, String displayName, String python) {}
+
+    public JupyterLabOptions {
+        packages = List.copyOf(packages);
+        systemPackages = List.copyOf(systemPackages);
+        jupyterArgs = List.copyOf(jupyterArgs);
+        kernels = List.copyOf(kernels);
+    }
+
+    public JupyterLabOptions(String venv, List<String> packages, String indexUrl, Optional<Path> wheelhouse,
+                             List<String> systemPackages, int port, List<String> jupyterArgs, Proxy proxy,
+                             From from) {
+        this(venv, packages, indexUrl, wheelhouse, systemPackages, port, jupyterArgs, proxy, from, List.of());
+    }
 
     /** pip into a virtual environment (sites with an index), or the distribution's packages (Debian trixie). */
     public enum From {
@@ -52,12 +73,6 @@ public record JupyterLabOptions(String venv, List<String> packages, String index
     public static final List<String> DEFAULT_JUPYTER_ARGS = List.of("--ServerApp.token=",
             "--ServerApp.password=");
 
-    public JupyterLabOptions {
-        packages = List.copyOf(packages);
-        systemPackages = List.copyOf(systemPackages);
-        jupyterArgs = List.copyOf(jupyterArgs);
-    }
-
     public static JupyterLabOptions defaults() {
         return new JupyterLabOptions(DEFAULT_VENV, DEFAULT_PACKAGES, "", Optional.empty(), DEFAULT_SYSTEM_PACKAGES,
                 8888, DEFAULT_JUPYTER_ARGS, Proxy.NONE);
@@ -65,7 +80,7 @@ public record JupyterLabOptions(String venv, List<String> packages, String index
 
     public JupyterLabOptions withWheelhouse(Path dir, List<String> pinned) {
         return new JupyterLabOptions(venv, pinned, indexUrl, Optional.of(dir), systemPackages, port, jupyterArgs,
-                proxy, from);
+                proxy, from, kernels);
     }
 
     /** Where the launcher script goes: next to the venv. */
@@ -107,9 +122,32 @@ public record JupyterLabOptions(String venv, List<String> packages, String index
         JupyterLabOptions o = new JupyterLabOptions(venv, from == From.DEBIAN ? List.of() : packages, index,
                 wheelhouse, r.stringList("system_packages", from == From.DEBIAN ? DEBIAN_SYSTEM_PACKAGES
                 : DEFAULT_SYSTEM_PACKAGES), r.integer("port", 8888, 1, 65535),
-                r.stringList("jupyter_args", DEFAULT_JUPYTER_ARGS), Proxy.parse(r), from);
+                r.stringList("jupyter_args", DEFAULT_JUPYTER_ARGS), Proxy.parse(r), from, kernels(r));
         r.finish();
         return o;
+    }
+
+    private static List<Kernel> kernels(OptionReader r) {
+        List<Kernel> kernels = new ArrayList<>();
+        for (Map<String, String> k : r.mapList("kernels")) {
+            String where = "item " + (kernels.size() + 1) + ": ";
+            String name = k.getOrDefault("name", "");
+            String python = k.getOrDefault("python", "");
+            if (!name.matches("[a-z0-9][a-z0-9._-]*")) {
+                throw r.fail("kernels", where + "name must be lowercase letters, digits, '.', '_', '-', got '"
+                        + name + "'");
+            }
+            if (!python.matches("/[A-Za-z0-9_./+-]+")) {
+                throw r.fail("kernels", where + "python must be the absolute path of the environment's python,"
+                        + " got '" + python + "'");
+            }
+            String display = k.getOrDefault("display_name", name);
+            if (display.contains("\n") || display.contains("'")) {
+                throw r.fail("kernels", where + "display_name must be one line without quotes");
+            }
+            kernels.add(new Kernel(name, display, python));
+        }
+        return kernels;
     }
 
     @Override
@@ -132,6 +170,10 @@ public record JupyterLabOptions(String venv, List<String> packages, String index
         m.put("system_packages", systemPackages);
         m.put("port", port);
         m.put("jupyter_args", jupyterArgs);
+        if (!kernels.isEmpty()) {
+            m.put("kernels", kernels.stream().map(k -> Map.of("name", k.name(), "display_name", k.displayName(),
+                    "python", k.python())).toList());
+        }
         proxy.putInto(m);
         return m;
     }

@@ -45,6 +45,22 @@ public final class JupyterLabProvisioner extends VisaProvisioner<JupyterLabOptio
     }
 
     static String script(JupyterLabOptions o) {
+        return install(o) + kernels(o);
+    }
+
+    /** Each extra kernel registered with its own environment's ipykernel, for every user. */
+    private static String kernels(JupyterLabOptions o) {
+        StringBuilder s = new StringBuilder();
+        for (JupyterLabOptions.Kernel k : o.kernels()) {
+            s.append("\nstep \"Registering the kernel '").append(k.displayName()).append("'\"\n")
+                    .append(ShellQuote.quote(k.python())).append(" -m ipykernel install --prefix /usr/local --name ")
+                    .append(ShellQuote.quote(k.name())).append(" --display-name ")
+                    .append(ShellQuote.quote(k.displayName())).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static String install(JupyterLabOptions o) {
         if (o.from() == JupyterLabOptions.From.DEBIAN) {
             return Templates.render("jupyterlab-debian.sh", Map.of(
                     "system_packages", ShellQuote.quoteAll(o.systemPackages()),

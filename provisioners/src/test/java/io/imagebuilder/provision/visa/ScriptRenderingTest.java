@@ -169,6 +169,27 @@ class ScriptRenderingTest {
     }
 
     @Test
+    void aKernelOfAnotherEnvironmentIsRegisteredForEveryone() throws Exception {
+        JupyterLabOptions o = JupyterLabOptions.parse(custom("jupyterlab", Map.of("from", "debian", "kernels",
+                List.of(Map.of("name", "data-analysis", "display_name", "Data Analysis",
+                        "python", "/opt/visa/envs/analysis/bin/python")))));
+        String s = full(Specs.renderOnly("jupyterlab", work, Proxy.NONE), JupyterLabProvisioner.script(o));
+        assertTrue(s.contains("'/opt/visa/envs/analysis/bin/python' -m ipykernel install --prefix /usr/local"
+                + " --name 'data-analysis' --display-name 'Data Analysis'"), s);
+        assertEquals(o, JupyterLabOptions.parse(custom("jupyterlab", o.toMap())), "toMap reads back the same");
+        assertTrue(assertThrows(TemplateException.class, () -> JupyterLabOptions.parse(custom("jupyterlab",
+                Map.of("kernels", List.of(Map.of("name", "Data Analysis", "python", "python3")))))).getMessage()
+                .contains("'kernels' item 1: name must be lowercase"));
+    }
+
+    @Test
+    void guacdBefore15BuildsDespiteOpenSsl3Deprecations() throws Exception {
+        GuestRun run = Specs.renderOnly("guacd", work, Proxy.NONE);
+        String s = full(run, GuacdProvisioner.script(GuacdOptions.of(new SourceRef.Url("https://h/g.tar.gz")), run));
+        assertTrue(s.contains("1.[0-4].*)") && s.contains("-Wno-error=deprecated-declarations"), s);
+    }
+
+    @Test
     void powerManagementMasksOrLinks() throws Exception {
         String s = full(Specs.renderOnly("power-management", work, Proxy.NONE),
                 PowerManagementProvisioner.script(PowerManagementOptions.defaults()));

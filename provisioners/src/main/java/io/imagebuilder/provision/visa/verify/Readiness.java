@@ -27,7 +27,13 @@ final class Readiness {
                     + String.join("\n", vm.serialTail(15)));
         }
         String pem = VisaToken.publicKeyPem(vm.pamKeys.getPublic()).strip();
-        String inGuest = vm.run("cat /etc/visa/public.pem").output().strip();
+        String inGuest = "";
+        for (int i = 0; i < 3 && !inGuest.equals(pem); i++) { // the owner script and runcmd may both write it
+            if (i > 0) {
+                Thread.sleep(2000);
+            }
+            inGuest = vm.run("cat /etc/visa/public.pem").output().strip();
+        }
         if (!inGuest.equals(pem)) {
             throw new VisaImageVerifier.CheckFailed("/etc/visa/public.pem is not meta.pamPublicKey: "
                     + (inGuest.isEmpty() ? "missing" : "it has " + firstDifference(pem, inGuest)));

@@ -4,6 +4,7 @@ import io.imagebuilder.BuildEvent;
 import io.imagebuilder.http.HttpFileServer;
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.provision.SshGuestAccess;
+import io.imagebuilder.provision.visa.OwnerBootScriptProvisioner;
 import io.imagebuilder.spi.DiskPlan;
 import io.imagebuilder.spi.GuestAccess;
 import io.imagebuilder.spi.GuestSession;
@@ -117,13 +118,23 @@ final class VerifyInstance implements AutoCloseable {
         return m.toString();
     }
 
-    /** The boot command as VISA passes it ({@code runcmd}), after letting in the verifier's SSH key early. */
+    /**
+     * The image's boot command as VISA passes it ({@code runcmd}): the template's, else the ILL's owner script
+     * (what {@code build-image owner-script} prints for VISA's admin UI); before it, the verifier's SSH key is
+     * let in early ({@code bootcmd}).
+     */
     static String userData(Verify spec, String sshKeyLine) {
         StringBuilder u = new StringBuilder("#cloud-config\nbootcmd:\n");
         u.append("  - [sh, -c, 'install -d -m 700 /root/.ssh && printf \"%s\\\\n\" \"$0\" >>")
                 .append(" /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys', ")
                 .append(yamlQuote(sshKeyLine)).append("]\n");
-        spec.bootCommand().ifPresent(c -> u.append("runcmd:\n  - ").append(yamlQuote(c)).append('\n'));
+        u.append("runcmd:\n");
+        if (spec.bootCommand().isPresent()) {
+            u.append("  - ").append(yamlQuote(spec.bootCommand().get())).append('\n');
+        } else {
+            u.append("  - |\n");
+            OwnerBootScriptProvisioner.script().lines().forEach(l -> u.append("    ").append(l).append('\n'));
+        }
         return u.toString();
     }
 

@@ -52,7 +52,10 @@ class VerifyInputsTest {
         List<Object> bootcmd = (List<Object>) doc.get("bootcmd");
         assertEquals("ssh-ed25519 AAAA verify", ((List<String>) bootcmd.get(0)).get(3));
         assertEquals(List.of("/opt/visa/boot.sh 'x'"), doc.get("runcmd"));
-        assertFalse(VerifyInstance.userData(spec, "k").contains("runcmd"));
+        Map<String, Object> byDefault = new Yaml().load(VerifyInstance.userData(spec, "k"));
+        String ownerScript = ((List<String>) byDefault.get("runcmd")).get(0);
+        assertEquals(io.imagebuilder.provision.visa.OwnerBootScriptProvisioner.script(), ownerScript,
+                "without a boot command, the ILL's owner script, as VISA's admin UI would pass it");
     }
 
     @Test
