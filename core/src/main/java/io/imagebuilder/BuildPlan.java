@@ -61,12 +61,26 @@ public record BuildPlan(List<Stage> stages, List<TemplateWarning> warnings) {
             t.publish().ifPresent(p -> sb.append("  publish  ").append(p.imageName()).append(" (")
                     .append(p.visibility().apiName()).append(", min-disk ").append(p.minDiskGb()).append(" GB)")
                     .append(s.steps().contains("publish") ? "" : ": only when asked to publish").append('\n'));
+            t.verify().ifPresent(v -> sb.append("  verify   ").append(describeVerify(v))
+                    .append(s.steps().contains("verify") ? "" : ": skipped (--no-verify)").append('\n'));
             if (!s.executor().isEmpty()) {
                 sb.append("  runs in  ").append(s.executor()).append('\n');
             }
             sb.append("  steps    ").append(String.join(" -> ", s.steps())).append('\n');
         }
         return sb.toString();
+    }
+
+    private static String describeVerify(io.imagebuilder.template.Verify v) {
+        List<String> what = new java.util.ArrayList<>();
+        if (v.desktop()) {
+            what.add("remote desktop through guacd (bad tokens refused)");
+        }
+        if (v.jupyterLab()) {
+            what.add("JupyterLab" + (v.kernels().isEmpty() ? "" : " with kernels " + v.kernels()));
+        }
+        return String.join(", ", what) + " as " + v.owner() + ", " + v.screenWidth() + "x" + v.screenHeight()
+                + " (within " + v.timeout().toMinutes() + " min)";
     }
 
     private static String describeSource(ImageTemplate t) {

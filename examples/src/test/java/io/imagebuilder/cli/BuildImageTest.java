@@ -74,7 +74,11 @@ class BuildImageTest {
         String plan = output();
         assertTrue(plan.contains("image ci-base") && plan.contains("image visa-ci (extends ci-base)"), plan);
         assertTrue(plan.contains("bootstrap-disk") && plan.contains("provision guacd"), plan);
+        assertTrue(plan.contains("  verify   remote desktop through guacd (bad tokens refused) as joebloggs,"
+                + " 1280x800") && plan.contains("convert -> verify"), plan);
         assertFalse(plan.contains("top-secret-pw"), plan);
+        assertEquals(0, run("plan", "--templates", TEMPLATES.toString(), "--only", "visa-ci", "--no-verify"));
+        assertTrue(output().contains("as joebloggs, 1280x800 (within 20 min): skipped (--no-verify)"), output());
     }
 
     @Test
