@@ -145,6 +145,7 @@ class EndToEndIT {
         assertTrue(checks.contains("owner-script=yes"), checks);
         assertTrue(checks.contains("sleep=/dev/null /dev/null /dev/null /dev/null"), checks);
         assertTrue(checks.contains("motd=1"), checks);
+        assertTrue(checks.contains("polkit=1"), checks);
         assertTrue(checks.contains("build-key=absent"), "the published image must not let the build key in: "
                 + checks);
         assertTrue(checks.contains("machine-id=0"), checks);
@@ -191,6 +192,7 @@ class EndToEndIT {
             "echo sleep=$(for t in sleep suspend hibernate hybrid-sleep; do readlink $r/etc/systemd/system/$t.target;"
                     + " done | tr '\\n' ' ')",
             "echo motd=$(grep -c 'Welcome to VISA' $r/etc/motd)",
+            "echo polkit=$(grep -c 'polkit.Result.NO' $r/etc/polkit-1/rules.d/50-visa-power.rules)",
             "if grep -q imagebuilder $r/root/.ssh/authorized_keys 2>/dev/null; then echo build-key=present;"
                     + " else echo build-key=absent; fi",
             "echo machine-id=$(stat -c %s $r/etc/machine-id)");

@@ -196,6 +196,9 @@ class ScriptRenderingTest {
         assertTrue(s.contains("for target in 'sleep.target' 'suspend.target' 'hibernate.target' 'hybrid-sleep.target'"));
         assertTrue(s.contains("systemctl mask \"$target\""));
         assertTrue(s.contains("ln -sf /dev/null \"/etc/systemd/system/$target\""));
+        assertTrue(s.contains("/etc/polkit-1/rules.d/50-visa-power.rules") && s.contains("polkit.Result.NO"), s);
+        assertTrue(s.contains("ResultActive=no"), "the ILL's .pkla for older polkit: " + s);
+        shellParses(s);
     }
 
     @Test
