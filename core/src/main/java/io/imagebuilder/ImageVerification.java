@@ -10,6 +10,7 @@ import io.imagebuilder.template.Verify;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
@@ -80,6 +81,7 @@ public final class ImageVerification {
         Path abs = image.toAbsolutePath();
         // beside the image: QEMU's user can reach it there if it can reach the image
         Path work = Files.createTempDirectory(abs.getParent(), ".verify-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x")); // for QEMU's user
         try {
             String name = abs.getFileName().toString().replaceFirst("\\.(qcow2|raw|img)$", "");
             StepContext ctx = new StepContext(name, work, listener, cancellation, new SecretMasker());

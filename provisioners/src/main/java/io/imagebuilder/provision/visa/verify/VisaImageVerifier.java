@@ -9,6 +9,7 @@ import io.imagebuilder.template.Verify;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class VisaImageVerifier implements ImageVerifier {
         long t0 = System.nanoTime();
         Files.createDirectories(ctx.workDir());
         Path dir = Files.createTempDirectory(ctx.workDir(), "verify-");
+        // QEMU may run as its own user (libvirt-qemu): it must be able to enter the overlay's folder
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         Checks checks = new Checks(ctx);
         Optional<Path> screenshot = Optional.empty();
         ctx.info("verify: booting an overlay of " + image.getFileName() + " as VISA would (owner " + spec.owner()
