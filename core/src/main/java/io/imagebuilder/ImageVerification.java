@@ -1,5 +1,6 @@
 package io.imagebuilder;
 
+import io.imagebuilder.internal.build.LeftoverWorkFolders;
 import io.imagebuilder.pipeline.Cancellation;
 import io.imagebuilder.pipeline.SecretMasker;
 import io.imagebuilder.pipeline.StepContext;
@@ -11,11 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.stream.Stream;
 
 /**
  * Verifies an existing image, as a template's {@code verify:} does after a build:
@@ -87,11 +86,7 @@ public final class ImageVerification {
             StepContext ctx = new StepContext(name, work, listener, cancellation, new SecretMasker());
             return v.verify(abs, spec, d, ctx);
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            LeftoverWorkFolders.deleteTree(work);
         }
     }
 }

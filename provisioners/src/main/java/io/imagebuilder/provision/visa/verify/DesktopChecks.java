@@ -18,8 +18,10 @@ final class DesktopChecks {
 
     enum BadToken { EXPIRED, TAMPERED }
 
-    private static final String REFUSALS = "{ cat /var/log/xrdp-sesman.log; journalctl -q --no-pager 2>/dev/null; }"
-            + " | grep -ciE 'AUTHFAIL|pam_authenticate failed|authentication failure|VISA token refused' || true";
+    /** The guest's log lines that say a login was refused (sesman's, or the PAM module's in the journal). */
+    private static final String REFUSAL_LINES = "{ cat /var/log/xrdp-sesman.log; journalctl -q --no-pager"
+            + " 2>/dev/null; } | grep -iE 'AUTHFAIL|pam_authenticate failed|authentication failure|VISA token refused'";
+    private static final String REFUSALS = REFUSAL_LINES + " | wc -l";
     private static final Duration REFUSAL_LIMIT = Duration.ofMinutes(3);
     private static final Duration DESKTOP_LIMIT = Duration.ofMinutes(10);
     /** After XFCE's panel runs: time for the desktop to be drawn and sent. */
@@ -55,8 +57,7 @@ final class DesktopChecks {
             throw new VisaImageVerifier.CheckFailed("the " + kind.name().toLowerCase() + " token opened a session"
                     + " for " + owner + logs());
         }
-        return vm.sh("{ cat /var/log/xrdp-sesman.log; journalctl -q --no-pager 2>/dev/null; } | grep -iE"
-                + " 'AUTHFAIL|pam_authenticate failed|authentication failure|VISA token refused' | tail -n 1");
+        return vm.sh(REFUSAL_LINES + " | tail -n 1");
     }
 
     String session(Duration limit) throws Exception {
@@ -89,9 +90,8 @@ final class DesktopChecks {
     }
 
     private GuacamoleDesktop.Connection connection(String token) throws Exception {
-        String ip = vm.sh("hostname -I | awk '{print $1}'");
-        return new GuacamoleDesktop.Connection(vm.host(), vm.forwardedPort(VerifyInstance.GUACD_PORT), ip, owner,
-                token, vm.spec.screenWidth(), vm.spec.screenHeight(), vm.spec.keyboardLayout());
+        return new GuacamoleDesktop.Connection(vm.host(), vm.forwardedPort(VerifyInstance.GUACD_PORT), vm.guestIp(),
+                owner, token, vm.spec.screenWidth(), vm.spec.screenHeight(), vm.spec.keyboardLayout());
     }
 
     /** The same token with one character of its signature changed. */

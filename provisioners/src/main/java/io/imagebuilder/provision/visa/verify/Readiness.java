@@ -38,7 +38,7 @@ final class Readiness {
             throw new VisaImageVerifier.CheckFailed("/etc/visa/public.pem is not meta.pamPublicKey: "
                     + (inGuest.isEmpty() ? "missing" : "it has " + firstDifference(pem, inGuest)));
         }
-        String ip = vm.sh("hostname -I | awk '{print $1}'");
+        String ip = vm.guestIp();
         List<Integer> ports = new ArrayList<>();
         if (vm.spec.desktop()) {
             ports.add(VerifyInstance.GUACD_PORT);

@@ -17,7 +17,6 @@ import io.imagebuilder.template.Machine;
 import io.imagebuilder.template.Verify;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -50,6 +49,7 @@ final class VerifyInstance implements AutoCloseable {
     private final List<AutoCloseable> opened = new ArrayList<>();
     private MachineInstance vm;
     private GuestSession session;
+    private String guestIp;
 
     private VerifyInstance(Verify spec, StepContext ctx) {
         this.spec = spec;
@@ -150,6 +150,14 @@ final class VerifyInstance implements AutoCloseable {
         return vm.sshHost();
     }
 
+    /** The instance's own address, as VISA knows it (asked once). */
+    String guestIp() throws Exception {
+        if (guestIp == null) {
+            guestIp = sh("hostname -I | awk '{print $1}'");
+        }
+        return guestIp;
+    }
+
     /** Runs {@code command} as root in the guest; its stdout, or an exception quoting its output. */
     String sh(String command) throws Exception {
         Result r = run(command);
@@ -222,13 +230,4 @@ final class VerifyInstance implements AutoCloseable {
         opened.clear();
     }
 
-    static void deleteTree(Path dir) {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (Exception e) {
-            // reported by the caller's leftover check; nothing else to do here
-        }
-    }
 }

@@ -2,11 +2,13 @@ package io.imagebuilder.provision.visa.verify;
 
 import io.imagebuilder.BuildEvent;
 import io.imagebuilder.VerifyReport;
+import io.imagebuilder.internal.build.LeftoverWorkFolders;
 import io.imagebuilder.pipeline.StepContext;
 import io.imagebuilder.spi.ImageVerifier;
 import io.imagebuilder.spi.MachineDriver;
 import io.imagebuilder.template.Verify;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -61,7 +63,11 @@ public final class VisaImageVerifier implements ImageVerifier {
                 }
             }
         } finally {
-            VerifyInstance.deleteTree(dir);
+            try {
+                LeftoverWorkFolders.deleteTree(dir);
+            } catch (IOException e) {
+                ctx.warn("verify: " + e.getMessage());
+            }
         }
         return new VerifyReport(image, checks.results, screenshot, Duration.ofNanos(System.nanoTime() - t0));
     }
